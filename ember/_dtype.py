@@ -1,0 +1,200 @@
+"""ember's dtype objects, their NumPy mapping, and PyTorch's type-promotion rules.
+
+NumPy's promotion differs from PyTorch's (int64 * 2.5 is float64 in NumPy, float32 in PyTorch);
+every result dtype in ember is decided here, never by NumPy by accident.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+try:  # bfloat16 is optional: ml_dtypes gives NumPy a bf16 dtype
+    import ml_dtypes as _ml_dtypes
+except ImportError:  # pragma: no cover - exercised only without the extra
+    _ml_dtypes = None
+
+# Categories, ordered as PyTorch orders them for scalar/0-d promotion.
+_BOOL, _INT, _FLOAT = 0, 1, 2
+
+
+class dtype:
+    """A tensor element type: `ember.float32`, `ember.int64`, ... (prints as `torch.float32`)."""
+
+    __slots__ = ("name", "np_dtype", "itemsize", "_category", "is_signed")
+
+    def __init__(self, name: str, np_dtype, category: int, is_signed: bool) -> None:
+        self.name = name
+        self.np_dtype = np.dtype(np_dtype) if np_dtype is not None else None
+        self.itemsize = self.np_dtype.itemsize if np_dtype is not None else 2
+        self._category = category
+        self.is_signed = is_signed
+
+    @property
+    def is_floating_point(self) -> bool:
+        return self._category == _FLOAT
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    def to_real(self) -> "dtype":
+        return self
+
+    def __repr__(self) -> str:
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+
+float16 = dtype("float16", np.float16, _FLOAT, True)
+bfloat16 = dtype("bfloat16", _ml_dtypes.bfloat16 if _ml_dtypes else None, _FLOAT, True)
+float32 = dtype("float32", np.float32, _FLOAT, True)
+float64 = dtype("float64", np.float64, _FLOAT, True)
+uint8 = dtype("uint8", np.uint8, _INT, False)
+int8 = dtype("int8", np.int8, _INT, True)
+int16 = dtype("int16", np.int16, _INT, True)
+int32 = dtype("int32", np.int32, _INT, True)
+int64 = dtype("int64", np.int64, _INT, True)
+bool = dtype("bool", np.bool_, _BOOL, False)  # noqa: A001 - PyTorch's name
+
+half, float, double = float16, float32, float64  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+
+ALL_DTYPES = (float16, bfloat16, float32, float64, uint8, int8, int16, int32, int64, bool)
+_BY_NAME = {d.name: d for d in ALL_DTYPES}
+_BY_NUMPY = {d.np_dtype: d for d in ALL_DTYPES if d.np_dtype is not None}
+_FLOAT_RANK = {float16: 0, bfloat16: 0, float32: 1, float64: 2}
+
+_default_float = float32
+
+
+def _dtype_by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The ember dtype for a NumPy dtype; TypeError for the ones PyTorch cannot hold."""
+    try:
+        return _BY_NUMPY[np_dtype]
+    except KeyError:
+        pass
+    np_dtype = np.dtype(np_dtype)
+    if np_dtype in _BY_NUMPY:
+        return _BY_NUMPY[np_dtype]
+    raise TypeError(
+        f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
+        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+    )
+
+
+def to_numpy_dtype(d: dtype):
+    if d.np_dtype is None:
+        raise RuntimeError("bfloat16 needs the ml_dtypes package (pip install ml_dtypes)")
+    return d.np_dtype
+
+
+def get_default_dtype() -> dtype:
+    """The floating dtype that Python floats and `ember.tensor([1.5])` become (float32 at start)."""
+    return _default_float
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Set the default floating dtype; like PyTorch only float32, float64 (and half types) allowed."""
+    global _default_float
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default_float = d
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """PyTorch's promotion lattice for two dtypes (both tensors of equal standing)."""
+    if a is b:
+        return a
+    ca, cb = a._category, b._category
+    if ca != cb:
+        return a if ca > cb else b
+    if ca == _FLOAT:
+        ra, rb = _FLOAT_RANK[a], _FLOAT_RANK[b]
+        if ra == rb:  # float16 with bfloat16
+            return float32
+        return a if ra > rb else b
+    return _BY_NUMPY[np.promote_types(a.np_dtype, b.np_dtype)]
+
+
+def scalar_dtype(value) -> dtype:
+    """The dtype a Python scalar takes when it stands alone: bool, int64 or the default float."""
+    t = type(value)
+    if t is builtins.bool or t is np.bool_:
+        return bool
+    if t is builtins.int or isinstance(value, np.integer):
+        return int64
+    return _default_float
+
+
+def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    """Merge a higher-priority result with a lower one: the lower wins only by category."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher._category == _FLOAT:
+        return higher
+    if higher is bool or lower._category == _FLOAT:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands) -> dtype:
+    """PyTorch's result type: dimensioned tensors > 0-d tensors > Python scalars, by category."""
+    dim = zero = wrapped = None
+    for x in operands:
+        d = getattr(x, "dtype", None)
+        if isinstance(d, dtype):
+            if x.ndim:
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        elif x is not None:
+            s = scalar_dtype(x)
+            wrapped = s if wrapped is None else promote_types(wrapped, s)
+    return _combine(dim, _combine(zero, wrapped))
+
+
+def is_floating_point(d: dtype) -> builtins.bool:
+    return d._category == _FLOAT
+
+
+def is_integral(d: dtype, include_bool: builtins.bool = False) -> builtins.bool:
+    return d._category == _INT or (include_bool and d is bool)
+
+
+class finfo:
+    """Machine limits of a floating dtype, with PyTorch's attribute names."""
+
+    def __init__(self, type: dtype | None = None) -> None:  # noqa: A002
+        type = type or _default_float
+        if not type.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input type.")
+        info = (_ml_dtypes.finfo if type is bfloat16 else np.finfo)(type.np_dtype)
+        self.bits = info.bits
+        self.eps = builtins.float(info.eps)
+        self.max = builtins.float(info.max)
+        self.min = builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.tiny)
+        self.resolution = builtins.float(info.resolution)
+        self.dtype = type.name
+
+
+class iinfo:
+    """Limits of an integer dtype, with PyTorch's attribute names."""
+
+    def __init__(self, type: dtype) -> None:  # noqa: A002
+        if type._category == _FLOAT:
+            raise TypeError("torch.iinfo() requires an integer input type.")
+        info = np.iinfo(type.np_dtype) if type is not bool else None
+        self.bits = type.itemsize * 8
+        self.max = builtins.int(info.max) if info else 1
+        self.min = builtins.int(info.min) if info else 0
+        self.dtype = type.name

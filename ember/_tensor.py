@@ -1,0 +1,660 @@
+"""class Tensor: the core only. Metadata, construction, Python operators, autograd entry points and
+conversions; the method families (elementwise, reduction, shape, indexing, linalg) are mixins in
+`_tensor_methods/`, each a thin delegation to the ops that hold the formulas.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype as _dt
+from ._tensor_methods.creation import CreationMethods
+from ._tensor_methods.elementwise import ElementwiseMethods
+from ._tensor_methods.indexing import IndexingMethods
+from ._tensor_methods.linalg import LinalgMethods
+from ._tensor_methods.reduction import ReductionMethods
+from ._tensor_methods.shape import ShapeMethods
+from .autograd import grad_mode
+from .backend import array_module
+from .device import CPU, as_device, device as _device_cls
+from .ops import _op
+from .ops import elementwise as _ew
+from .size import Size
+
+_BY_NUMPY = _dt._BY_NUMPY
+_ndarray = np.ndarray
+_object_new = object.__new__
+
+
+class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods,
+             CreationMethods):
+    """An n-dimensional array on a device, with an optional autograd history."""
+
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_vbox", "_base", "_output_nr",
+                 "_accum", "_hooks", "_view_of", "_retains_grad", "__weakref__")
+
+    __hash__ = object.__hash__
+    __array_priority__ = 1000  # NumPy scalars defer to our reflected operators
+
+    def __new__(cls, *args, **kwargs):
+        """`ember.Tensor(data)` / `ember.Tensor(2, 3)`: the legacy constructor (default dtype)."""
+        from .ops.creation import _legacy_tensor
+
+        data = _legacy_tensor(*args, **kwargs)
+        t = _object_new(cls)
+        _init_slots(t, data, False)
+        return t
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    # ---- metadata ---------------------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def dtype(self) -> _dt.dtype:
+        return _BY_NUMPY[self._data.dtype]
+
+    @property
+    def device(self) -> _device_cls:
+        if self._data.__class__ is _ndarray:
+            return CPU
+        return _device_cls("cuda", self._data.device.id)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self._data.__class__ is not _ndarray
+
+    @property
+    def is_cpu(self) -> bool:
+        return self._data.__class__ is _ndarray
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.size * self.dtype.itemsize
+
+    def stride(self, dim: int | None = None):
+        item = self._data.itemsize
+        strides = tuple(s // item for s in self._data.strides)
+        if dim is None:
+            return strides
+        return strides[_wrap_dim(dim, self._data.ndim)]
+
+    def storage_offset(self) -> int:
+        base = self._base
+        if base is None:
+            return 0
+        start = self._data.__array_interface__["data"][0]
+        return (start - base._data.__array_interface__["data"][0]) // self._data.itemsize
+
+    def data_ptr(self) -> int:
+        return self._data.__array_interface__["data"][0] if self.is_cpu else self._data.data.ptr
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return self._data.flags.c_contiguous
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f" or self.dtype is _dt.bfloat16
+
+    def is_complex(self) -> bool:
+        return False
+
+    def is_signed(self) -> bool:
+        return self.dtype.is_signed
+
+    @property
+    def layout(self):
+        from . import strided
+
+        return strided
+
+    # ---- autograd state ---------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Switch recording on or off for a leaf; only floating tensors can require grad."""
+        if self._grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to use "
+                    "a computed variable in a subgraph that doesn't require differentiation use "
+                    "var_no_grad = var.detach().")
+            return self
+        if requires_grad and not self.is_floating_point():
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    @property
+    def _version(self) -> int:
+        return self._vbox[0]
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    @property
+    def data(self) -> "Tensor":
+        """The same memory without history, under a fresh version counter (changes go untracked)."""
+        return _new_tensor(self._data)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    @property
+    def is_inference(self):
+        return False
+
+    def detach(self) -> "Tensor":
+        """A view of the same memory that shares the version counter but has no history."""
+        t = _new_tensor(self._data)
+        t._vbox = self._vbox
+        return t
+
+    def detach_(self) -> "Tensor":
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep `.grad` on a non-leaf after backward (leaves keep theirs anyway)."""
+        if self._grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains_grad:
+            return
+        import weakref
+
+        ref = weakref.ref(self)
+
+        def _retain(grad):
+            t = ref()
+            if t is not None:
+                g = grad.detach().clone() if not grad._requires_grad else grad
+                t._grad = g if t._grad is None else t._grad + g
+
+        self._grad_fn._add_tensor_hook(self._output_nr, _retain)
+        self._retains_grad = True
+
+    def register_hook(self, hook):
+        """hook(grad) runs when this tensor's gradient is computed; may return a replacement."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            return self._grad_fn._add_tensor_hook(self._output_nr, hook)
+        return _op.grad_accumulator(self)._add_tensor_hook(0, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (or only into `inputs`)."""
+        from .autograd import backward as _backward
+
+        _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # ---- conversion -------------------------------------------------------------------------
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        if not self.is_cpu:
+            if force:
+                return self._data.get()
+            raise TypeError("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() "
+                            "to copy the tensor to host memory first.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.detach().numpy() if self.is_cpu else self._data.get()
+        return a if dtype is None else a.astype(dtype)
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to "
+                               "Scalar")
+        return _to_python(self._data.reshape(()))
+
+    def tolist(self):
+        if self._data.ndim == 0:
+            return _to_python(self._data)
+        if self.dtype is _dt.bfloat16:
+            return self._data.astype(np.float32).tolist()
+        return self._host().tolist()
+
+    def _host(self) -> np.ndarray:
+        return self._data if self._data.__class__ is _ndarray else self._data.get()
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._host().reshape(()))
+
+    def __float__(self) -> float:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return float(self._host().reshape(()))
+
+    def __int__(self) -> int:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return int(self._host().reshape(()))
+
+    def __index__(self) -> int:
+        if self._data.size != 1 or self._data.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._host().reshape(()))
+
+    def __complex__(self) -> complex:
+        return complex(float(self))
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __contains__(self, element) -> bool:
+        if isinstance(element, (Tensor, int, float, bool)):
+            return bool((self == element).any())
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in "
+                           f"a {type(element)}.")
+
+    def __repr__(self, *, tensor_contents=None) -> str:
+        from ._printing import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0 and spec:
+            return self.item().__format__(spec)
+        return object.__format__(repr(self), spec)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._host().copy(), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
+                               "the deepcopy protocol at the moment.")
+        t = _object_new(type(self))
+        _init_slots(t, self._data.copy(), self._requires_grad)
+        if self._grad is not None:
+            t._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = t
+        return t
+
+    def to(self, *args, **kwargs) -> "Tensor":
+        """Cast and/or move: to(dtype), to(device[, dtype]), to(other), with copy=/non_blocking=."""
+        dtype, device, copy = _parse_to(self, args, kwargs)
+        if (dtype is None or dtype is self.dtype) and (device is None or device == self.device):
+            return self.clone() if copy else self
+        from .ops.conversion import to_copy
+
+        return to_copy(self, dtype, device)
+
+    def type(self, dtype=None, non_blocking: bool = False, **kwargs):
+        if dtype is None:
+            return "torch." + _legacy_type_name(self.dtype)
+        if isinstance(dtype, str):
+            dtype = _dtype_from_type_name(dtype)
+        return self.to(dtype)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+    def cpu(self, memory_format=None) -> "Tensor":
+        return self.to(CPU)
+
+    def cuda(self, device=None, non_blocking: bool = False, memory_format=None) -> "Tensor":
+        d = _device_cls("cuda", 0 if device is None else as_device(device).index or 0) \
+            if not isinstance(device, str) else as_device(device)
+        return self.to(d)
+
+    def float(self) -> "Tensor":
+        return self.to(_dt.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(_dt.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(_dt.float16)
+
+    def bfloat16(self) -> "Tensor":
+        return self.to(_dt.bfloat16)
+
+    def long(self) -> "Tensor":
+        return self.to(_dt.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(_dt.int32)
+
+    def short(self) -> "Tensor":
+        return self.to(_dt.int16)
+
+    def char(self) -> "Tensor":
+        return self.to(_dt.int8)
+
+    def byte(self) -> "Tensor":
+        return self.to(_dt.uint8)
+
+    def bool(self) -> "Tensor":
+        return self.to(_dt.bool)
+
+    def clone(self, *, memory_format=None) -> "Tensor":
+        from .ops.conversion import clone
+
+        return clone(self)
+
+    def contiguous(self, memory_format=None) -> "Tensor":
+        if self._data.flags.c_contiguous:
+            return self
+        from .ops.conversion import clone
+
+        return clone(self)
+
+    # ---- Python operators -------------------------------------------------------------------
+    def __add__(self, other):
+        return _ew.add(self, other)
+
+    def __radd__(self, other):
+        return _ew.add(other, self)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __sub__(self, other):
+        return _ew.sub(self, other)
+
+    def __rsub__(self, other):
+        return _ew.sub(other, self)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __mul__(self, other):
+        return _ew.mul(self, other)
+
+    def __rmul__(self, other):
+        return _ew.mul(other, self)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __truediv__(self, other):
+        return _ew.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ew.div(other, self)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __floordiv__(self, other):
+        return _ew.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ew.floor_divide(other, self)
+
+    def __ifloordiv__(self, other):
+        return self.floor_divide_(other)
+
+    def __mod__(self, other):
+        return _ew.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _ew.remainder(other, self)
+
+    def __imod__(self, other):
+        return self.remainder_(other)
+
+    def __pow__(self, other):
+        return _ew.pow(self, other)
+
+    def __rpow__(self, other):
+        return _ew.pow(other, self)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    def __matmul__(self, other):
+        from .ops.linalg import matmul
+
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        from .ops.linalg import matmul
+
+        return matmul(other, self)
+
+    def __neg__(self):
+        return _ew.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ew.abs(self)
+
+    def __invert__(self):
+        return _ew.bitwise_not(self)
+
+    def __and__(self, other):
+        return _ew.bitwise_and(self, other)
+
+    __rand__ = __and__
+
+    def __iand__(self, other):
+        return self.bitwise_and_(other)
+
+    def __or__(self, other):
+        return _ew.bitwise_or(self, other)
+
+    __ror__ = __or__
+
+    def __ior__(self, other):
+        return self.bitwise_or_(other)
+
+    def __xor__(self, other):
+        return _ew.bitwise_xor(self, other)
+
+    __rxor__ = __xor__
+
+    def __ixor__(self, other):
+        return self.bitwise_xor_(other)
+
+    def __lshift__(self, other):
+        return _ew.bitwise_left_shift(self, other)
+
+    def __rshift__(self, other):
+        return _ew.bitwise_right_shift(self, other)
+
+    def __eq__(self, other):
+        return _ew.eq(self, other)
+
+    def __ne__(self, other):
+        return _ew.ne(self, other)
+
+    def __lt__(self, other):
+        return _ew.lt(self, other)
+
+    def __le__(self, other):
+        return _ew.le(self, other)
+
+    def __gt__(self, other):
+        return _ew.gt(self, other)
+
+    def __ge__(self, other):
+        return _ew.ge(self, other)
+
+
+# ---- construction helpers -------------------------------------------------------------------
+
+
+def _init_slots(t, data, requires_grad: bool) -> None:
+    t._data = data
+    t._requires_grad = requires_grad
+    t._grad_fn = None
+    t._grad = None
+    t._vbox = [0]
+    t._base = None
+    t._output_nr = 0
+    t._accum = None
+    t._hooks = None
+    t._view_of = None
+    t._retains_grad = False
+
+
+def _new_tensor(data, requires_grad: bool = False) -> Tensor:
+    """Wrap a backend array as a Tensor without copying (the internal fast constructor)."""
+    t = _object_new(Tensor)
+    t._data = data
+    t._requires_grad = requires_grad
+    t._grad_fn = None
+    t._grad = None
+    t._vbox = [0]
+    t._base = None
+    t._output_nr = 0
+    t._accum = None
+    t._hooks = None
+    t._view_of = None
+    t._retains_grad = False
+    return t
+
+
+def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
+    return _new_tensor(data, requires_grad)
+
+
+def _to_python(a):
+    if a.dtype == _dt.bfloat16.np_dtype:
+        return float(a.astype(np.float32))
+    return a.item() if a.__class__ is _ndarray else a.get().item()
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n
+
+
+_LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                 "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
+                 "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+                 "bool": "BoolTensor"}
+
+
+def _legacy_type_name(d: _dt.dtype) -> str:
+    return _LEGACY_NAMES[d.name]
+
+
+def _dtype_from_type_name(name: str) -> _dt.dtype:
+    short = name.rsplit(".", 1)[-1]
+    for dname, legacy in _LEGACY_NAMES.items():
+        if legacy == short:
+            return _dt._BY_NAME[dname]
+    raise ValueError(f"invalid type: '{name}'")
+
+
+def _parse_to(t: Tensor, args, kwargs):
+    """Sort Tensor.to's overloads into (dtype, device, copy)."""
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for a in args:
+        if isinstance(a, _dt.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        elif isinstance(a, (str, _device_cls, int)) and not isinstance(a, bool):
+            device = as_device(a)
+        elif isinstance(a, bool):
+            continue  # non_blocking / copy given positionally
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments - got "
+                            f"({type(a).__name__})")
+    if device is not None:
+        device = as_device(device)
+    return dtype, device, copy
+
+
+_op.bind_tensor(Tensor, _new_tensor)

@@ -1,0 +1,342 @@
+"""The internal Op base: array forward + differentiable backward, joined to the graph by apply().
+
+An op subclass writes `forward(ctx, *arrays, **kw)` on backend arrays and `backward(ctx, *grads)`
+in ember ops (so create_graph works). `apply` wraps outputs as Tensors, records a node named like
+PyTorch's (`ExpBackward0`) and, in backward, reduces each gradient to its input's shape and dtype once.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import anomaly as _anomaly
+from ..autograd import grad_mode
+from ..autograd.node import _FREED_MSG, AccumulateGrad, Node
+
+_ndarray = np.ndarray
+_grad_state = grad_mode._state
+
+# Set by ember.tensor once the Tensor class exists (ops are imported while it is being built).
+Tensor = None
+_new_tensor = None
+
+_INPLACE_SAVED_MSG = (
+    "one of the variables needed for gradient computation has been modified by an inplace "
+    "operation: [{name}] is at version {now}; expected version {then} instead. Hint: the backtrace "
+    "further above can point to the operation that failed to compute its gradient. The variable "
+    "in question was changed in there or anywhere later. Good luck!"
+)
+
+
+def bind_tensor(cls, new_tensor) -> None:
+    global Tensor, _new_tensor
+    Tensor = cls
+    _new_tensor = new_tensor
+
+
+def as_array(y):
+    """Backend array from an op result: NumPy turns 0-d results into scalars; undo that."""
+    if y.__class__ is _ndarray:
+        return y
+    if isinstance(y, np.generic):
+        return np.asarray(y)
+    return y
+
+
+def grad_accumulator(t) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node, created once and held weakly by the tensor (as PyTorch)."""
+    ref = t._accum
+    node = ref() if ref is not None else None
+    if node is None:
+        import weakref
+
+        node = AccumulateGrad(t)
+        t._accum = weakref.ref(node)
+    return node
+
+
+def edge_of(t):
+    """The (node, input_nr) edge that a tensor contributes to next_functions."""
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    if t._requires_grad:
+        return (grad_accumulator(t), 0)
+    return (None, 0)
+
+
+class OpNode(Node):
+    """A grad_fn made by Op.apply; `_op` is the Op class whose backward it runs."""
+
+    _op = None
+
+    def __init__(self) -> None:
+        Node.__init__(self)
+        self._saved_inputs = None
+        self._saved_output = None
+        self._save_out = False
+        self._edge_pos = None
+        self.needs_input_grad = ()
+
+    # ---- what forward calls -------------------------------------------------------------
+    def save_output(self) -> None:
+        """Keep the (first) output for backward: for ops whose derivative is a function of it."""
+        self._save_out = True
+
+    # ---- what backward reads ------------------------------------------------------------
+    @property
+    def inputs(self) -> tuple:
+        """The input Tensors listed in the op's `save_inputs`, checked against in-place changes."""
+        saved = self._saved_inputs
+        if saved is None:
+            self._check_not_freed()
+            return ()
+        for t, version in saved:
+            if t is not None and t._vbox[0] != version:
+                raise RuntimeError(_INPLACE_SAVED_MSG.format(
+                    name=f"{_type_name(t)} [{', '.join(map(str, t.shape))}]",
+                    now=t._vbox[0], then=version))
+        return tuple(t for t, _ in saved)
+
+    @property
+    def output(self):
+        """The saved output as a Tensor whose grad_fn is this node (so double backward sees it)."""
+        saved = self._saved_output
+        if saved is None:
+            self._check_not_freed()
+            raise RuntimeError("output was not saved by forward")
+        data, vbox, version = saved
+        if vbox[0] != version:
+            raise RuntimeError(_INPLACE_SAVED_MSG.format(
+                name=f"torch.{_tname(data)} [{', '.join(map(str, data.shape))}]",
+                now=vbox[0], then=version))
+        t = _new_tensor(data, _grad_state.enabled)
+        if t._requires_grad:
+            t._grad_fn = self
+            t._output_nr = 0
+        t._vbox = vbox
+        return t
+
+    def _release(self) -> None:
+        Node._release(self)
+        self._saved_inputs = None
+        self._saved_output = None
+
+    def _backward(self, grads: tuple) -> tuple:
+        """Run the op's backward and reduce each gradient to its input's shape and dtype."""
+        if self._freed:
+            raise RuntimeError(_FREED_MSG)
+        out = self._op.backward(self, *grads)
+        if out.__class__ is not tuple:
+            out = (out,)
+        result = []
+        for g, meta in zip(out, self._in_meta):
+            if g is None or meta is None:
+                result.append(None)
+                continue
+            shape, dtype = meta
+            if g._data.shape != shape:
+                g = sum_to_size(g, shape)
+            if g.dtype is not dtype:
+                g = g.to(dtype)
+            result.append(g)
+        pos = self._edge_pos
+        return tuple(result) if pos is None else tuple(result[i] for i in pos)
+
+
+def _tname(data) -> str:
+    from .._dtype import from_numpy_dtype
+
+    d = from_numpy_dtype(data.dtype)
+    return {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor"}.get(
+        d.name, d.name)
+
+
+def _type_name(t) -> str:
+    return "torch." + _tname(t._data)
+
+
+class Op:
+    """Base of every differentiable primitive; subclasses write forward/backward as staticmethods.
+
+    Class attributes: `save_inputs` (indices of Tensor inputs backward reads via ctx.inputs),
+    `is_view` (output shares the first input's memory), `non_differentiable` (output indices that
+    never carry gradient, such as argmax indices), `node_name` (override of `<Name>Backward0`).
+    """
+
+    save_inputs: tuple = ()
+    is_view = False
+    non_differentiable: tuple = ()
+    _node_cls = OpNode
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("node_name") or cls.__name__ + "Backward0"
+        cls._node_cls = type(name, (OpNode,), {"_op": cls, "__module__": cls.__module__})
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):  # pragma: no cover - every op overrides it
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, *grads):  # pragma: no cover
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run forward on the arrays of `args`; record a node when any input requires grad."""
+        ctx = cls._node_cls()
+        arrays = []
+        requires = False
+        kind = None
+        for a in args:
+            if isinstance(a, Tensor):
+                d = a._data
+                if kind is None:
+                    kind = d.__class__
+                elif d.__class__ is not kind:
+                    _raise_device_mismatch(args)
+                arrays.append(d)
+                if a._requires_grad:
+                    requires = True
+            else:
+                arrays.append(a)
+        requires = requires and _grad_state.enabled
+        if requires:
+            ctx.needs_input_grad = tuple(
+                isinstance(a, Tensor) and a._requires_grad for a in args)
+        out = cls.forward(ctx, *arrays, **kwargs)
+        if out.__class__ is tuple:
+            return _wrap_many(cls, ctx, args, kwargs, out, requires)
+        out = as_array(out)
+        if requires and out.dtype.kind in "biu":  # integer and bool results carry no gradient
+            requires = False
+        y = _new_tensor(out, requires)
+        if cls.is_view:
+            _mark_view(y, args[0], cls, args, kwargs, None)
+        if requires:
+            _record(cls, ctx, args)
+            if _anomaly._enabled:
+                _anomaly.record_trace(ctx)
+            y._grad_fn = ctx
+            y._output_nr = 0
+            if ctx._save_out:
+                ctx._saved_output = (out, y._vbox, y._vbox[0])
+        return y
+
+
+def _raise_device_mismatch(args) -> None:
+    devs = []
+    for a in args:
+        if isinstance(a, Tensor) and str(a.device) not in devs:
+            devs.append(str(a.device))
+    raise RuntimeError(
+        "Expected all tensors to be on the same device, but found at least two devices, "
+        f"{devs[0]} and {devs[1]}!")
+
+
+def _record(cls, ctx, args) -> None:
+    """Fill next_functions, per-input metadata and saved inputs of a fresh node."""
+    edges = []
+    meta = []
+    pos = []
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            edges.append(edge_of(a))
+            meta.append((a._data.shape, a.dtype) if a._requires_grad else None)
+            pos.append(i)
+        else:
+            meta.append(None)
+    ctx.next_functions = tuple(edges)
+    ctx._in_meta = tuple(meta)
+    if len(pos) != len(args):
+        ctx._edge_pos = tuple(pos)
+    if cls.save_inputs:
+        ctx._saved_inputs = tuple(
+            (args[i], args[i]._vbox[0]) if isinstance(args[i], Tensor) else (None, 0)
+            for i in cls.save_inputs)
+
+
+def _wrap_many(cls, ctx, args, kwargs, outs, requires):
+    """Wrap a multi-output forward; non-differentiable outputs never require grad."""
+    nd = cls.non_differentiable
+    results = []
+    for i, out in enumerate(outs):
+        out = as_array(out)
+        r = requires and i not in nd and out.dtype.kind not in "biu"
+        y = _new_tensor(out, r)
+        if cls.is_view:
+            _mark_view(y, args[0], cls, args, kwargs, i)
+        if r:
+            y._grad_fn = ctx
+            y._output_nr = i
+        results.append(y)
+    if requires:
+        _record(cls, ctx, args)
+        ctx._n_out = len(outs)
+        ctx._out_meta = tuple((o._data.shape, o._data.dtype) for o in results)
+        if ctx._save_out:
+            y = results[0]
+            ctx._saved_output = (y._data, y._vbox, y._vbox[0])
+    return tuple(results)
+
+
+def _mark_view(y, base, cls, args, kwargs, index) -> None:
+    """A view shares memory and the version counter with its base (PyTorch's view semantics).
+
+    `_view_of` remembers how to replay the view from its parent, for in-place ops on views.
+    """
+    y._base = base._base if base._base is not None else base
+    y._vbox = base._vbox
+    y._view_of = (base, cls, args[1:], kwargs, index)
+
+
+# ---- broadcasting: expand and its adjoint, sum_to_size ---------------------------------------
+
+
+class Expand(Op):
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        xp = np if x.__class__ is _ndarray else _xp(x)
+        return xp.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return sum_to_size(grad, ctx.shape), None
+
+
+class SumToSize(Op):
+    node_name = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return reduce_to_shape(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Expand.apply(grad, ctx.shape), None
+
+
+def reduce_to_shape(x, shape):
+    """Sum a broadcast array back down to `shape` (leading dims dropped, size-1 dims kept)."""
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
+    if axes:
+        x = x.sum(axis=axes, keepdims=True)
+    if lead:
+        x = x.reshape(shape)
+    return x
+
+
+def sum_to_size(g, shape):
+    return SumToSize.apply(g, tuple(shape))
+
+
+def _xp(x):
+    from ..backend import array_module
+
+    return array_module(x)

@@ -1,0 +1,30 @@
+"""Small helpers the op families share: dimension wrapping and reduction-axis parsing."""
+from __future__ import annotations
+
+
+def wrap_dim(dim: int, ndim: int) -> int:
+    """A possibly negative dim as an index in [0, ndim); 0-d tensors accept -1 and 0."""
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def reduce_axes(dim, ndim: int):
+    """dim=None | int | sequence -> None (all) or a sorted tuple of distinct axes."""
+    if dim is None:
+        return None
+    if isinstance(dim, int):
+        return (wrap_dim(dim, ndim),) if ndim else ()
+    axes = tuple(sorted(wrap_dim(d, ndim) for d in dim)) if ndim else ()
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+    return axes if dim else None
+
+
+def keepdim_shape(shape: tuple, axes) -> tuple:
+    """The shape a reduction over `axes` has with keepdim=True."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))

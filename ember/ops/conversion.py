@@ -1,0 +1,52 @@
+"""Copies and casts: clone, and to(dtype/device) (PyTorch's ToCopyBackward0)."""
+from __future__ import annotations
+
+from ..backend import array_module, to_device
+from . import _op
+from ._op import Op
+
+
+class ToCopy(Op):
+    """A cast and/or device move; backward casts and moves the gradient back."""
+
+    @staticmethod
+    def forward(ctx, x, np_dtype=None, device=None):
+        ctx.src = (x.dtype, None if device is None else _op._new_tensor(x).device)
+        y = x
+        if device is not None:
+            y = to_device(y, device)
+        if np_dtype is not None and y.dtype != np_dtype:
+            y = y.astype(np_dtype)
+        elif y is x:
+            y = x.copy()
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        np_dtype, dev = ctx.src
+        return to_copy(grad, _dtype_of(np_dtype), dev)
+
+
+class Clone(Op):
+    @staticmethod
+    def forward(ctx, x):
+        return array_module(x).array(x, copy=True, order="C")
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def _dtype_of(np_dtype):
+    from .._dtype import from_numpy_dtype
+
+    return from_numpy_dtype(np_dtype)
+
+
+def to_copy(t, dtype=None, device=None):
+    """Cast to `dtype` and/or move to `device` (an ember.device); always a new tensor."""
+    return ToCopy.apply(t, None if dtype is None else dtype.np_dtype, device)
+
+
+def clone(t, *, memory_format=None):
+    return Clone.apply(t)

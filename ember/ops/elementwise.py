@@ -1,0 +1,531 @@
+"""Elementwise ops: arithmetic, unary math, comparisons, logic. Forward on arrays, backward in ops.
+
+Binary ops decide their result dtype with PyTorch's rules (dtype.result_type) before NumPy sees
+the operands, so `int_tensor * 2.5` is float32 as in PyTorch, never float64 as in NumPy.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import _dtype as _dt
+from ..backend import array_module
+from . import _op
+from ._op import Op
+
+__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
+           "negative", "pow", "exp", "log"]
+
+_float = builtins.float
+_int = builtins.int
+_bool = builtins.bool
+
+
+# ---- dtype resolution shared by every binary op -----------------------------------------------
+
+
+def _np_scalar(value, np_dtype):
+    """A Python scalar as a NumPy scalar of `np_dtype`, wrapping integers as PyTorch does."""
+    return np.array(value).astype(np_dtype)[()]
+
+
+def _cast(x, np_dtype):
+    """Cast one forward operand (array or Python scalar) to the op's computation dtype."""
+    if np_dtype is None:
+        return x
+    if isinstance(x, (np.ndarray, np.generic)) or hasattr(x, "__cuda_array_interface__"):
+        return x if x.dtype == np_dtype else x.astype(np_dtype)
+    return _np_scalar(x, np_dtype)
+
+
+def _scalar_or_none(x):
+    """The Python number a forward received in place of a tensor (backward multiplies by it)."""
+    return None if hasattr(x, "shape") else x
+
+
+def result_dtype(a, b) -> _dt.dtype:
+    return _dt.result_type(a, b)
+
+
+def _check_operand(x) -> None:
+    if not isinstance(x, (_op.Tensor, _int, _float, _bool, np.number, np.bool_)):
+        raise TypeError(f"unsupported operand type: '{type(x).__name__}'; expected a Tensor or a "
+                        "number")
+
+
+def binary(op, a, b, *, float_only: bool = False, **kwargs):
+    """Apply a binary Op to Tensor/scalar operands after PyTorch's type promotion.
+
+    `float_only` ops (true division, atan2, ...) compute integer inputs in the default float dtype.
+    """
+    try:
+        T = _op.Tensor
+        if a.__class__ is T and b.__class__ is T:
+            if a._data.dtype is b._data.dtype and (not float_only or a._data.dtype.kind == "f"):
+                return op.apply(a, b, **kwargs)
+        elif a.__class__ is T and b.__class__ is _float and a._data.dtype.kind == "f":
+            return op.apply(a, b, **kwargs)
+        _check_operand(a)
+        _check_operand(b)
+        if not isinstance(a, T) and not isinstance(b, T):
+            from .creation import scalar_tensor
+
+            a = scalar_tensor(a)
+        d = _dt.result_type(a, b)
+        if float_only and not d.is_floating_point:
+            d = _dt.get_default_dtype()
+        return op.apply(a, b, dtype=d.np_dtype, **kwargs)
+    except ValueError:
+        check_broadcast(getattr(a, "shape", ()), getattr(b, "shape", ()))
+        raise
+
+
+def check_broadcast(sa, sb) -> tuple:
+    """The broadcast shape of two shapes, or PyTorch's RuntimeError naming the clashing dim."""
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    out = []
+    for i, (x, y) in enumerate(zip(pa, pb)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
+                               f"at non-singleton dimension {i}")
+        out.append(x if y == 1 else y)
+    return tuple(out)
+
+
+def _xp(x, y=None):
+    if isinstance(x, (np.ndarray, np.generic)):
+        return np
+    return array_module(x)
+
+
+# ---- in-place: compute out of place, then write into self --------------------------------------
+
+_LEAF_INPLACE_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def check_inplace(t) -> None:
+    """PyTorch refuses in-place changes to a leaf (or a view of one) that requires grad."""
+    if not _op._grad_state.enabled:
+        return
+    if t._requires_grad and t._grad_fn is None:
+        raise RuntimeError(_LEAF_INPLACE_MSG)
+    base = t._base
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+
+
+def commit_inplace(t, result):
+    """Make tensor `t` hold `result` (the out-of-place value of an in-place op) and its history."""
+    rd = result.dtype
+    td = t.dtype
+    if rd._category > td._category:
+        raise RuntimeError(f"result type {_cap(rd)} can't be cast to the desired output type "
+                           f"{_cap(td)}")
+    if result._data.shape != t._data.shape:
+        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast "
+                           f"shape {list(result._data.shape)}")
+    xp = array_module(t._data)
+    if result._requires_grad:
+        _snapshot_saved_self(t, result._grad_fn)
+    xp.copyto(t._data, result._data, casting="unsafe")
+    t._vbox[0] += 1
+    if result._requires_grad:
+        if t._base is not None and t._view_of is not None:
+            from .inplace_view import rebase_view
+
+            rebase_view(t, result)
+        else:
+            t._grad_fn = result._grad_fn
+            t._output_nr = result._output_nr
+            t._requires_grad = True
+    return t
+
+
+def _snapshot_saved_self(t, node) -> None:
+    """If the op saved `t` for backward, keep a copy of its old value: t is about to change."""
+    saved = node.__dict__.get("_saved_inputs") if node is not None else None
+    if not saved:
+        return
+    if not any(s is t for s, _ in saved):
+        return
+    old = _op._new_tensor(t._data.copy(), t._requires_grad)
+    old._grad_fn, old._output_nr = t._grad_fn, t._output_nr
+    node._saved_inputs = tuple((old, 0) if s is t else (s, v) for s, v in saved)
+
+
+def _cap(d: _dt.dtype) -> str:
+    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+             "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+             "bool": "Bool"}
+    return names[d.name]
+
+
+def inplace(t, fn, *args, **kwargs):
+    """Run an out-of-place op `fn(t, *args)` and commit its result into t."""
+    check_inplace(t)
+    return commit_inplace(t, fn(t, *args, **kwargs))
+
+
+# ---- arithmetic ------------------------------------------------------------------------------
+
+
+class Add(Op):
+    @staticmethod
+    def forward(ctx, x, y, alpha=None, dtype=None):
+        x, y = _cast(x, dtype), _cast(y, dtype)
+        ctx.alpha = alpha
+        xp = _xp(x)
+        if alpha is not None and alpha != 1:
+            y = y * alpha
+        return xp.add(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        gy = None
+        if ctx.needs_input_grad[1]:
+            gy = grad if ctx.alpha is None or ctx.alpha == 1 else grad * ctx.alpha
+        return (grad if ctx.needs_input_grad[0] else None), gy
+
+
+class Sub(Op):
+    @staticmethod
+    def forward(ctx, x, y, alpha=None, dtype=None):
+        x, y = _cast(x, dtype), _cast(y, dtype)
+        ctx.alpha = alpha
+        if alpha is not None and alpha != 1:
+            y = y * alpha
+        return _xp(x, y).subtract(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        gy = None
+        if ctx.needs_input_grad[1]:
+            gy = -grad if ctx.alpha is None or ctx.alpha == 1 else grad * (-ctx.alpha)
+        return (grad if ctx.needs_input_grad[0] else None), gy
+
+
+class Rsub(Sub):
+    """`scalar - tensor`: PyTorch names its node RsubBackward1."""
+
+    node_name = "RsubBackward1"
+
+
+class Mul(Op):
+    save_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx, x, y, dtype=None):
+        ctx.scalars = (_scalar_or_none(x), _scalar_or_none(y))
+        x, y = _cast(x, dtype), _cast(y, dtype)
+        return _xp(x, y).multiply(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        sx, sy = ctx.scalars
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            gx = grad * (y if y is not None else sy)
+        if ctx.needs_input_grad[1]:
+            gy = grad * (x if x is not None else sx)
+        return gx, gy
+
+
+class Div(Op):
+    save_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx, x, y, rounding_mode=None, dtype=None):
+        ctx.scalars = (_scalar_or_none(x), _scalar_or_none(y))
+        x, y = _cast(x, dtype), _cast(y, dtype)
+        ctx.rounding_mode = rounding_mode
+        xp = _xp(x, y)
+        if rounding_mode is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return xp.true_divide(x, y)
+        return _rounded_divide(xp, x, y, rounding_mode)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.rounding_mode is not None:  # floor/trunc division is piecewise constant
+            return (grad * 0 if ctx.needs_input_grad[0] else None,
+                    grad * 0 if ctx.needs_input_grad[1] else None)
+        x, y = ctx.inputs
+        sx, sy = ctx.scalars
+        y = y if y is not None else sy
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            gx = grad / y
+        if ctx.needs_input_grad[1]:
+            x = x if x is not None else sx
+            gy = -grad * x / (y * y)
+        return gx, gy
+
+
+def _rounded_divide(xp, x, y, mode):
+    """floor/trunc division with PyTorch's integer-by-zero error."""
+    dt = np.result_type(x, y)
+    if dt.kind in "iub":
+        if xp.any(xp.asarray(y) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        if mode == "floor":
+            return xp.floor_divide(x, y)
+        q = xp.floor_divide(x, y)
+        fix = (q < 0) & (xp.remainder(x, y) != 0)
+        return q + fix.astype(q.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if mode == "floor":
+            return xp.floor_divide(x, y)
+        if mode == "trunc":
+            return xp.trunc(xp.true_divide(x, y))
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                       f"found '{mode}'")
+
+
+class Neg(Op):
+    @staticmethod
+    def forward(ctx, x):
+        if x.dtype == np.bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                               "you are trying to invert a mask, use the `~` or `logical_not()` "
+                               "operator instead.")
+        return _xp(x).negative(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Pow(Op):
+    """tensor ** scalar (PowBackward0)."""
+
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, exponent, dtype=None):
+        x = _cast(x, dtype)
+        ctx.exponent = exponent
+        xp = _xp(x)
+        if x.dtype.kind in "iu" and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return xp.power(x, _cast(exponent, x.dtype) if x.dtype.kind in "iub" else exponent)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        p = ctx.exponent
+        if p == 0:
+            return grad * 0, None
+        return grad * (p * x ** (p - 1)), None
+
+
+class PowTensor(Op):
+    """tensor ** tensor (PowBackward1)."""
+
+    node_name = "PowBackward1"
+    save_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx, x, y, dtype=None):
+        x, y = _cast(x, dtype), _cast(y, dtype)
+        ctx.save_output()
+        xp = _xp(x, y)
+        if x.dtype.kind in "iu" and xp.any(xp.asarray(y) < 0):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return xp.power(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            # d/dx x**y = y * x**(y-1), with 0 where y == 0 (PyTorch masks it)
+            gx = grad * where(y == 0, 0.0, y * x ** (y - 1))
+        if ctx.needs_input_grad[1]:
+            out = ctx.output
+            # d/dy x**y = x**y * log(x), with 0 where x == 0 and y >= 0 (PyTorch masks it)
+            gy = grad * where((x == 0) & (y >= 0), 0.0, out * log(x))
+        return gx, gy
+
+
+class RPow(Op):
+    """scalar ** tensor (PowBackward2)."""
+
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, base, y, dtype=None):
+        y = _cast(y, dtype)
+        base = _cast(base, y.dtype)
+        ctx.base = base
+        ctx.save_output()
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _xp(y).power(base, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        b = ctx.base
+        if b == 0:
+            return None, grad * 0
+        return None, grad * (ctx.output * _float(np.log(_float(b))))
+
+
+class Exp(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_output()
+        return _xp(x).exp(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.output
+
+
+class Log(Op):
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _xp(x).log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad / x
+
+
+class Where(Op):
+    """where(cond, x, y): cond is data, not differentiable."""
+
+    @staticmethod
+    def forward(ctx, cond, x, y, dtype=None):
+        x, y = _cast(x, dtype), _cast(y, dtype)
+        ctx.cond = cond
+        return _xp(cond).where(cond, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        c = _op._new_tensor(ctx.cond)
+        gx = where(c, grad, 0.0) if ctx.needs_input_grad[1] else None
+        gy = where(c, 0.0, grad) if ctx.needs_input_grad[2] else None
+        return None, gx, gy
+
+
+# ---- public functions ------------------------------------------------------------------------
+
+
+def _float_input(x):
+    """Unary float ops promote integer tensors to the default float dtype (exp(int) is float)."""
+    if x._data.dtype.kind in "iub":
+        return x.to(_dt.get_default_dtype())
+    return x
+
+
+def add(input, other, *, alpha=1, out=None):
+    if alpha != 1:
+        if isinstance(input, _op.Tensor) or isinstance(other, _op.Tensor):
+            return _out(binary(Add, input, other, alpha=alpha), out)
+    return _out(binary(Add, input, other), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    if isinstance(other, _op.Tensor) and other.dtype is _dt.bool or (
+            isinstance(input, _op.Tensor) and input.dtype is _dt.bool):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    op = Sub if isinstance(input, _op.Tensor) else Rsub
+    kwargs = {"alpha": alpha} if alpha != 1 else {}
+    return _out(binary(op, input, other, **kwargs), out)
+
+
+subtract = sub
+
+
+def mul(input, other, *, out=None):
+    return _out(binary(Mul, input, other), out)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is None:
+        return _out(binary(Div, input, other, float_only=True), out)
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found '{rounding_mode}'")
+    return _out(binary(Div, input, other, rounding_mode=rounding_mode), out)
+
+
+divide = div
+
+
+def true_divide(dividend, divisor, *, out=None):
+    return div(dividend, divisor, out=out)
+
+
+def neg(input, *, out=None):
+    return _out(Neg.apply(input), out)
+
+
+negative = neg
+
+
+def pow(input, exponent, *, out=None):
+    T = _op.Tensor
+    if isinstance(input, T) and not isinstance(exponent, T):
+        _check_operand(exponent)
+        d = _dt.result_type(input, exponent)
+        kw = {} if d is input.dtype else {"dtype": d.np_dtype}
+        return _out(Pow.apply(input, exponent, **kw), out)
+    if not isinstance(input, T):
+        _check_operand(input)
+        d = _dt.result_type(input, exponent)
+        kw = {} if d is exponent.dtype else {"dtype": d.np_dtype}
+        return _out(RPow.apply(input, exponent, **kw), out)
+    return _out(binary(PowTensor, input, exponent), out)
+
+
+def exp(input, *, out=None):
+    return _out(Exp.apply(_float_input(input)), out)
+
+
+def log(input, *, out=None):
+    return _out(Log.apply(_float_input(input)), out)
+
+
+def where(condition, input=None, other=None, *, out=None):
+    """where(cond, x, y) picks elementwise; where(cond) is nonzero(cond, as_tuple=True)."""
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    T = _op.Tensor
+    if not isinstance(condition, T) or condition.dtype is not _dt.bool:
+        if isinstance(condition, T):
+            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
+                               f"tensor with dtype {_cap(condition.dtype)}")
+        raise TypeError("where(): argument 'condition' must be Tensor")
+    d = _dt.result_type(input, other)
+    if not isinstance(input, T) and not isinstance(other, T):
+        from .creation import scalar_tensor
+
+        input = scalar_tensor(input, dtype=d)
+    return _out(Where.apply(condition, input, other, dtype=d.np_dtype), out)
+
+
+def _out(result, out):
+    """Honour `out=`: resize-free copy into the given tensor (PyTorch checks the dtype category)."""
+    if out is None:
+        return result
+    if result._requires_grad and _op._grad_state.enabled:
+        raise RuntimeError("functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if out._data.shape != result._data.shape:
+        out._data = array_module(result._data).empty_like(result._data, dtype=out._data.dtype)
+    return commit_inplace(out, result.detach())
