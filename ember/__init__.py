@@ -1,26 +1,38 @@
-"""ember: PyTorch's API and behaviour in pure Python on NumPy. `import ember as torch`."""
+"""ember: PyTorch's API and behaviour in pure Python on NumPy. `import ember as torch`.
+
+The public surface is re-exported from the modules that own it; each lists its names in __all__.
+"""
 from __future__ import annotations
 
 from . import _dtype as _dtype_mod
+from ._dtype import (bfloat16, bool, double, dtype, finfo, float, float16, float32, float64,
+                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
+                     promote_types, set_default_dtype, short, uint8)
+from ._tensor import Tensor
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 from .device import device
-from ._dtype import (bfloat16, bool, double, dtype, finfo, float, float16, float32, float64,
-                    get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
-                    promote_types, set_default_dtype, short, uint8)
-from .ops.creation import (arange, as_tensor, asarray, empty, empty_like, empty_strided, eye,
-                           from_numpy, full, full_like, linspace, logspace, ones, ones_like, range,
-                           scalar_tensor, tensor, zeros, zeros_like)
-from .ops.conversion import clone
-from .ops.elementwise import (add, div, divide, exp, log, mul, multiply, neg, negative, pow, sub,
-                              subtract, true_divide, where)
-from .ops.linalg import matmul, mm
-from .ops.reduction import mean, sum
-from .ops.shape import permute, reshape, swapaxes, swapdims, t, transpose
 from .size import Size
-from ._tensor import Tensor
-from . import autograd  # noqa: E402
+from .ops import conversion as _conversion
+from .ops import creation as _creation
+from .ops import elementwise as _elementwise
+from .ops import indexing as _indexing
+from .ops import linalg as _linalg
+from .ops import reduction as _reduction
+from .ops import shape as _shape
+from . import random as _random
+from . import _printing
+from . import autograd, backends, cuda  # noqa: F401
+from .ops.conversion import *  # noqa: F401,F403
+from .ops.creation import *  # noqa: F401,F403
+from .ops.elementwise import *  # noqa: F401,F403
+from .ops.indexing import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
+from .ops.reduction import *  # noqa: F401,F403
+from .ops.shape import *  # noqa: F401,F403
+from .random import *  # noqa: F401,F403
+from ._printing import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
@@ -56,17 +68,13 @@ def is_floating_point(input: Tensor) -> bool:
 
 
 __all__ = [
-    "Tensor", "Size", "device", "dtype", "autograd", "strided",
+    "Tensor", "Size", "device", "dtype", "autograd", "backends", "cuda", "strided",
     "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int",
     "int8", "int16", "int32", "int64", "long", "short", "uint8",
     "finfo", "iinfo", "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
     "can_cast", "is_tensor", "is_floating_point", "numel",
     "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
     "is_inference_mode_enabled", "set_detect_anomaly", "is_anomaly_enabled",
-    "tensor", "as_tensor", "asarray", "from_numpy", "scalar_tensor", "zeros", "ones", "full",
-    "empty", "empty_strided", "zeros_like", "ones_like", "full_like", "empty_like", "arange",
-    "range", "linspace", "logspace", "eye", "clone",
-    "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
-    "negative", "pow", "exp", "log", "where", "matmul", "mm", "sum", "mean", "reshape",
-    "transpose", "swapaxes", "swapdims", "permute", "t",
-]
+] + (_conversion.__all__ + _creation.__all__ + _elementwise.__all__ + _indexing.__all__
+     + _linalg.__all__ + _reduction.__all__ + _shape.__all__ + _random.__all__
+     + _printing.__all__)

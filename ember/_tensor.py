@@ -11,6 +11,7 @@ from ._tensor_methods.creation import CreationMethods
 from ._tensor_methods.elementwise import ElementwiseMethods
 from ._tensor_methods.indexing import IndexingMethods
 from ._tensor_methods.linalg import LinalgMethods
+from ._tensor_methods.random import RandomMethods
 from ._tensor_methods.reduction import ReductionMethods
 from ._tensor_methods.shape import ShapeMethods
 from .autograd import grad_mode
@@ -26,7 +27,7 @@ _object_new = object.__new__
 
 
 class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods,
-             CreationMethods):
+             CreationMethods, RandomMethods):
     """An n-dimensional array on a device, with an optional autograd history."""
 
     __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_vbox", "_base", "_output_nr",

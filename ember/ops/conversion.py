@@ -1,9 +1,12 @@
 """Copies and casts: clone, and to(dtype/device) (PyTorch's ToCopyBackward0)."""
+
 from __future__ import annotations
 
 from ..backend import array_module, to_device
 from . import _op
 from ._op import Op
+
+__all__ = ["clone"]
 
 
 class ToCopy(Op):
