@@ -23,7 +23,8 @@ from .ops import reduction as _reduction
 from .ops import shape as _shape
 from . import random as _random
 from . import _printing
-from . import autograd, backends, cuda  # noqa: F401
+from . import accelerator, autograd, backends, cuda  # noqa: F401
+from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 from .ops.conversion import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
 from .ops.elementwise import *  # noqa: F401,F403
@@ -68,7 +69,8 @@ def is_floating_point(input: Tensor) -> bool:
 
 
 __all__ = [
-    "Tensor", "Size", "device", "dtype", "autograd", "backends", "cuda", "strided",
+    "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "strided",
+    "get_float32_matmul_precision", "set_float32_matmul_precision",
     "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int",
     "int8", "int16", "int32", "int64", "long", "short", "uint8",
     "finfo", "iinfo", "get_default_dtype", "set_default_dtype", "promote_types", "result_type",

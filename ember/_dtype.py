@@ -21,7 +21,7 @@ _BOOL, _INT, _FLOAT = 0, 1, 2
 class dtype:
     """A tensor element type: `ember.float32`, `ember.int64`, ... (prints as `torch.float32`)."""
 
-    __slots__ = ("name", "np_dtype", "itemsize", "_category", "is_signed")
+    __slots__ = ("_category", "is_signed", "itemsize", "name", "np_dtype")
 
     def __init__(self, name: str, np_dtype, category: int, is_signed: bool) -> None:
         self.name = name
@@ -38,7 +38,7 @@ class dtype:
     def is_complex(self) -> bool:
         return False
 
-    def to_real(self) -> "dtype":
+    def to_real(self) -> dtype:
         return self
 
     def __repr__(self) -> str:
@@ -57,10 +57,10 @@ int8 = dtype("int8", np.int8, _INT, True)
 int16 = dtype("int16", np.int16, _INT, True)
 int32 = dtype("int32", np.int32, _INT, True)
 int64 = dtype("int64", np.int64, _INT, True)
-bool = dtype("bool", np.bool_, _BOOL, False)  # noqa: A001 - PyTorch's name
+bool = dtype("bool", np.bool_, _BOOL, False)
 
-half, float, double = float16, float32, float64  # noqa: A001
-short, int, long = int16, int32, int64  # noqa: A001
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
 
 ALL_DTYPES = (float16, bfloat16, float32, float64, uint8, int8, int16, int32, int64, bool)
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
@@ -104,7 +104,7 @@ def set_default_dtype(d: dtype) -> None:
     """Set the default floating dtype; like PyTorch only float32, float64 (and half types) allowed."""
     global _default_float
     if not isinstance(d, dtype) or not d.is_floating_point:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
     _default_float = d
 
 
@@ -173,28 +173,40 @@ def is_integral(d: dtype, include_bool: builtins.bool = False) -> builtins.bool:
 class finfo:
     """Machine limits of a floating dtype, with PyTorch's attribute names."""
 
-    def __init__(self, type: dtype | None = None) -> None:  # noqa: A002
+    def __init__(self, type: dtype | None = None) -> None:
         type = type or _default_float
         if not type.is_floating_point:
-            raise TypeError("torch.finfo() requires a floating point input type.")
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
+                            "to handle 'torch.finfo'")
         info = (_ml_dtypes.finfo if type is bfloat16 else np.finfo)(type.np_dtype)
         self.bits = info.bits
         self.eps = builtins.float(info.eps)
         self.max = builtins.float(info.max)
         self.min = builtins.float(info.min)
         self.tiny = self.smallest_normal = builtins.float(info.tiny)
-        self.resolution = builtins.float(info.resolution)
+        self.resolution = 10.0 ** -builtins.int(info.precision)
         self.dtype = type.name
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, "
+                f"tiny={self.tiny:g}, dtype={self.dtype})")
 
 
 class iinfo:
     """Limits of an integer dtype, with PyTorch's attribute names."""
 
-    def __init__(self, type: dtype) -> None:  # noqa: A002
+    def __init__(self, type: dtype) -> None:
+        if type is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
         if type._category == _FLOAT:
-            raise TypeError("torch.iinfo() requires an integer input type.")
-        info = np.iinfo(type.np_dtype) if type is not bool else None
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to "
+                            "handle 'torch.iinfo'")
+        info = np.iinfo(type.np_dtype)
         self.bits = type.itemsize * 8
-        self.max = builtins.int(info.max) if info else 1
-        self.min = builtins.int(info.min) if info else 0
+        self.max = builtins.int(info.max)
+        self.min = builtins.int(info.min)
         self.dtype = type.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

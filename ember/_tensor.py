@@ -14,24 +14,26 @@ from ._tensor_methods.linalg import LinalgMethods
 from ._tensor_methods.random import RandomMethods
 from ._tensor_methods.reduction import ReductionMethods
 from ._tensor_methods.shape import ShapeMethods
-from .autograd import grad_mode
-from .backend import array_module
-from .device import CPU, as_device, device as _device_cls
+from .device import CPU, as_device
+from .device import device as _device_cls
 from .ops import _op
 from .ops import elementwise as _ew
+from .ops import linalg as _la
 from .size import Size
 
 _BY_NUMPY = _dt._BY_NUMPY
 _ndarray = np.ndarray
 _object_new = object.__new__
+_tuple_new = tuple.__new__  # Size from a NumPy shape: already ints, skip Size's validation
+_COMPARABLE = (int, float, np.number, np.bool_, np.ndarray)  # and Tensor, added below
 
 
 class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods,
              CreationMethods, RandomMethods):
     """An n-dimensional array on a device, with an optional autograd history."""
 
-    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_vbox", "_base", "_output_nr",
-                 "_accum", "_hooks", "_view_of", "_retains_grad", "__weakref__")
+    __slots__ = ("__weakref__", "_accum", "_base", "_data", "_grad", "_grad_fn", "_hooks",
+                 "_output_nr", "_requires_grad", "_retains_grad", "_vbox", "_view_of")
 
     __hash__ = object.__hash__
     __array_priority__ = 1000  # NumPy scalars defer to our reflected operators
@@ -51,12 +53,32 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     # ---- metadata ---------------------------------------------------------------------------
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return _tuple_new(Size, self._data.shape)
 
     def size(self, dim: int | None = None):
         if dim is None:
-            return Size(self._data.shape)
+            return _tuple_new(Size, self._data.shape)
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def is_sparse(self) -> bool:
+        return False
+
+    @property
+    def is_quantized(self) -> bool:
+        return False
+
+    @property
+    def is_meta(self) -> bool:
+        return False
+
+    @property
+    def real(self) -> Tensor:
+        return self
+
+    @property
+    def imag(self):
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
 
     @property
     def dtype(self) -> _dt.dtype:
@@ -102,8 +124,12 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self._data.size * self.dtype.itemsize
 
     def stride(self, dim: int | None = None):
-        item = self._data.itemsize
-        strides = tuple(s // item for s in self._data.strides)
+        a = self._data
+        if a.size == 0:  # NumPy reports 0-strides for empty arrays; PyTorch contiguous ones
+            strides = _contiguous_strides(a.shape)
+        else:
+            item = a.itemsize
+            strides = tuple(s // item for s in a.strides)
         if dim is None:
             return strides
         return strides[_wrap_dim(dim, self._data.ndim)]
@@ -145,7 +171,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     def requires_grad(self, value: bool) -> None:
         self.requires_grad_(value)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch recording on or off for a leaf; only floating tensors can require grad."""
         if self._grad_fn is not None:
             if not requires_grad:
@@ -155,8 +181,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
                     "var_no_grad = var.detach().")
             return self
         if requires_grad and not self.is_floating_point():
-            raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -201,12 +226,12 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self._retains_grad
 
     @property
-    def data(self) -> "Tensor":
+    def data(self) -> Tensor:
         """The same memory without history, under a fresh version counter (changes go untracked)."""
         return _new_tensor(self._data)
 
     @data.setter
-    def data(self, value: "Tensor") -> None:
+    def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
         self._data = value._data
@@ -215,13 +240,13 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     def is_inference(self):
         return False
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """A view of the same memory that shares the version counter but has no history."""
         t = _new_tensor(self._data)
         t._vbox = self._vbox
         return t
 
-    def detach_(self) -> "Tensor":
+    def detach_(self) -> Tensor:
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -253,7 +278,13 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
             return self._grad_fn._add_tensor_hook(self._output_nr, hook)
-        return _op.grad_accumulator(self)._add_tensor_hook(0, hook)
+        from .autograd.node import _RemovableHandle
+
+        # a leaf keeps its own hooks (its AccumulateGrad is held weakly); the engine runs them
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's `.grad` (or only into `inputs`)."""
@@ -295,17 +326,18 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            what = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous")
         return bool(self._host().reshape(()))
 
     def __float__(self) -> float:
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self._host().reshape(()))
 
     def __int__(self) -> int:
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self._host().reshape(()))
 
     def __index__(self) -> int:
@@ -340,9 +372,11 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        if self._data.ndim == 0:
             return self.item().__format__(spec)
-        return object.__format__(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __reduce_ex__(self, protocol):
         return (_rebuild, (self._host().copy(), self._requires_grad))
@@ -358,7 +392,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         memo[id(self)] = t
         return t
 
-    def to(self, *args, **kwargs) -> "Tensor":
+    def to(self, *args, **kwargs) -> Tensor:
         """Cast and/or move: to(dtype), to(device[, dtype]), to(other), with copy=/non_blocking=."""
         dtype, device, copy = _parse_to(self, args, kwargs)
         if (dtype is None or dtype is self.dtype) and (device is None or device == self.device):
@@ -374,53 +408,53 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
             dtype = _dtype_from_type_name(dtype)
         return self.to(dtype)
 
-    def type_as(self, other: "Tensor") -> "Tensor":
+    def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
 
-    def cpu(self, memory_format=None) -> "Tensor":
+    def cpu(self, memory_format=None) -> Tensor:
         return self.to(CPU)
 
-    def cuda(self, device=None, non_blocking: bool = False, memory_format=None) -> "Tensor":
+    def cuda(self, device=None, non_blocking: bool = False, memory_format=None) -> Tensor:
         d = _device_cls("cuda", 0 if device is None else as_device(device).index or 0) \
             if not isinstance(device, str) else as_device(device)
         return self.to(d)
 
-    def float(self) -> "Tensor":
+    def float(self) -> Tensor:
         return self.to(_dt.float32)
 
-    def double(self) -> "Tensor":
+    def double(self) -> Tensor:
         return self.to(_dt.float64)
 
-    def half(self) -> "Tensor":
+    def half(self) -> Tensor:
         return self.to(_dt.float16)
 
-    def bfloat16(self) -> "Tensor":
+    def bfloat16(self) -> Tensor:
         return self.to(_dt.bfloat16)
 
-    def long(self) -> "Tensor":
+    def long(self) -> Tensor:
         return self.to(_dt.int64)
 
-    def int(self) -> "Tensor":
+    def int(self) -> Tensor:
         return self.to(_dt.int32)
 
-    def short(self) -> "Tensor":
+    def short(self) -> Tensor:
         return self.to(_dt.int16)
 
-    def char(self) -> "Tensor":
+    def char(self) -> Tensor:
         return self.to(_dt.int8)
 
-    def byte(self) -> "Tensor":
+    def byte(self) -> Tensor:
         return self.to(_dt.uint8)
 
-    def bool(self) -> "Tensor":
+    def bool(self) -> Tensor:
         return self.to(_dt.bool)
 
-    def clone(self, *, memory_format=None) -> "Tensor":
+    def clone(self, *, memory_format=None) -> Tensor:
         from .ops.conversion import clone
 
         return clone(self)
 
-    def contiguous(self, memory_format=None) -> "Tensor":
+    def contiguous(self, memory_format=None) -> Tensor:
         if self._data.flags.c_contiguous:
             return self
         from .ops.conversion import clone
@@ -492,14 +526,14 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self.pow_(other)
 
     def __matmul__(self, other):
-        from .ops.linalg import matmul
-
-        return matmul(self, other)
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        return _la.matmul(self, other)
 
     def __rmatmul__(self, other):
-        from .ops.linalg import matmul
-
-        return matmul(other, self)
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        return _la.matmul(other, self)
 
     def __neg__(self):
         return _ew.neg(self)
@@ -544,21 +578,33 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return _ew.bitwise_right_shift(self, other)
 
     def __eq__(self, other):
+        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+            return NotImplemented
         return _ew.eq(self, other)
 
     def __ne__(self, other):
+        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+            return NotImplemented
         return _ew.ne(self, other)
 
     def __lt__(self, other):
+        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+            return NotImplemented
         return _ew.lt(self, other)
 
     def __le__(self, other):
+        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+            return NotImplemented
         return _ew.le(self, other)
 
     def __gt__(self, other):
+        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+            return NotImplemented
         return _ew.gt(self, other)
 
     def __ge__(self, other):
+        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+            return NotImplemented
         return _ew.ge(self, other)
 
 
@@ -606,8 +652,19 @@ def _to_python(a):
     return a.item() if a.__class__ is _ndarray else a.get().item()
 
 
+def _contiguous_strides(shape) -> tuple:
+    strides = []
+    step = 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
+
+
 def _wrap_dim(dim: int, ndim: int) -> int:
-    n = max(ndim, 1)
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    n = ndim
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                          f"but got {dim})")
@@ -640,7 +697,8 @@ def _parse_to(t: Tensor, args, kwargs):
     kwargs.pop("non_blocking", None)
     kwargs.pop("memory_format", None)
     if kwargs:
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        got = ", ".join(f"{k}={type(v).__name__}" for k, v in kwargs.items())
+        raise TypeError(f"to() received an invalid combination of arguments - got ({got}, )")
     for a in args:
         if isinstance(a, _dt.dtype):
             dtype = a
@@ -658,4 +716,5 @@ def _parse_to(t: Tensor, args, kwargs):
     return dtype, device, copy
 
 
+_COMPARABLE = (Tensor, *_COMPARABLE)
 _op.bind_tensor(Tensor, _new_tensor)

@@ -7,35 +7,44 @@ _KNOWN_TYPES = ("cpu", "cuda", "meta", "mps", "xpu")
 class device:
     """Where a tensor lives: `device(type='cpu')` or `device(type='cuda', index=0)`."""
 
-    __slots__ = ("type", "index")
+    __slots__ = ("index", "type")
 
-    def __init__(self, type, index: int | None = None) -> None:  # noqa: A002
+    def __init__(self, type, index: int | None = None) -> None:
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return
         if isinstance(type, int) and not isinstance(type, bool):
-            self.type, self.index = "cuda", type
-            return
-        if not isinstance(type, str):
-            raise TypeError(f"device() received an invalid combination of arguments - got ({type!r})")
-        name, _, idx = type.strip().partition(":")
+            from .backend import cuda_available
+
+            if not cuda_available():
+                raise RuntimeError("Cannot access accelerator device when none is available.")
+            type, index = "cuda", type
+        if not isinstance(type, str) or (index is not None and (
+                not isinstance(index, int) or isinstance(index, bool))):
+            got = ", ".join(t.__name__ for t in (builtins_type(type), builtins_type(index))
+                            if t is not None)
+            raise TypeError(f"device() received an invalid combination of arguments - got ({got})")
+        name, colon, idx = type.partition(":")
         if name not in _KNOWN_TYPES:
+            if name.strip() in _KNOWN_TYPES or not name.isalpha():
+                raise RuntimeError(f"Invalid device string: '{type}'")
             raise RuntimeError(
                 "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, "
                 f"maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start "
                 f"of device string: {type}"
             )
-        if idx:
-            if index is not None or not idx.isdigit():
+        if colon:
+            if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):
                 raise RuntimeError(f"Invalid device string: '{type}'")
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was "
+                                   f"passed explicitly: {type}")
             index = int(idx)
         if index is not None and index < 0:
-            raise RuntimeError(f"Device index must not be negative, got {index}")
+            raise RuntimeError("Device index must not be negative")
         self.type, self.index = name, index
 
     def __eq__(self, other) -> bool:
-        if isinstance(other, str):
-            other = device(other)
         return isinstance(other, device) and self.type == other.type and self.index == other.index
 
     def __hash__(self) -> int:
@@ -51,6 +60,11 @@ class device:
 
     def __reduce__(self):
         return (device, (self.type, self.index))
+
+
+def builtins_type(x):
+    """The class of an argument for error messages (None stays None)."""
+    return None if x is None else x.__class__
 
 
 CPU = device("cpu")

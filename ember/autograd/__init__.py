@@ -1,9 +1,12 @@
-"""ember.autograd: backward(), grad(), grad-mode switches, anomaly detection."""
+"""ember.autograd: backward(), grad(), custom Functions, grad-mode switches, anomaly detection,
+the functional API (jacobian, hessian, vjp, jvp, hvp, vhp) and gradcheck / gradgradcheck.
+"""
 from __future__ import annotations
 
-from . import anomaly, grad_mode
+from . import anomaly, function, grad_mode
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .engine import run_backward
+from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 
 
@@ -21,7 +24,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     tensors = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors) or (None,) * len(tensors)
     if len(grads) != len(tensors):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs")
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
     if retain_graph is None:
         retain_graph = create_graph
     inputs = _as_tuple(inputs)
@@ -36,10 +39,18 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     grads = _as_tuple(grad_outputs) or (None,) * len(outputs)
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     if retain_graph is None:
         retain_graph = create_graph
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
+    if is_grads_batched:
+        return _grad_batched(outputs, inputs, grads, retain_graph, create_graph, allow_unused,
+                             materialize_grads)
     result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
                           accumulate=False, allow_unused=allow_unused)
     if materialize_grads:
@@ -49,5 +60,36 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(result)
 
 
-__all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "detect_anomaly", "set_detect_anomaly", "anomaly", "grad_mode"]
+def _grad_batched(outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize):
+    """is_grads_batched: the first dim of every grad_output indexes independent backward passes."""
+    from ..ops.shape import stack
+
+    n = grads[0].shape[0]
+    rows = [grad(outputs, inputs, tuple(g[i] for g in grads), retain_graph=True if i < n - 1
+                 else retain_graph, create_graph=create_graph, allow_unused=allow_unused,
+                 materialize_grads=materialize) for i in range(n)]
+    return tuple(None if col[0] is None else stack(col) for col in zip(*rows))
+
+
+from . import functional
+from .gradcheck import gradcheck, gradgradcheck
+
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "anomaly",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "function",
+    "functional",
+    "grad",
+    "grad_mode",
+    "gradcheck",
+    "gradgradcheck",
+    "inference_mode",
+    "no_grad",
+    "once_differentiable",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+]

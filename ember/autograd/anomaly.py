@@ -37,35 +37,32 @@ class set_detect_anomaly:
         return False
 
 
-class detect_anomaly(set_detect_anomaly):
-    """Context manager (and decorator) that records forward tracebacks and checks backward for NaN."""
+class detect_anomaly:
+    """Context manager that records forward tracebacks and checks backward for NaN (warns once)."""
 
     def __init__(self, check_nan: bool = True) -> None:
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime "
+                      "and should only be enabled for debugging.", stacklevel=2)
         self._check = check_nan
         self._prev = None
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         global _enabled, _check_nan
-        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime "
-                      "and should only be enabled for debugging.", stacklevel=2)
         self._prev = (_enabled, _check_nan)
         _enabled, _check_nan = True, self._check
-        return self
 
-    def __call__(self, fn):
-        import functools
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with detect_anomaly(self._check):
-                return fn(*args, **kwargs)
-
-        return wrapper
+    def __exit__(self, *exc) -> bool:
+        global _enabled, _check_nan
+        _enabled, _check_nan = self._prev
+        return False
 
 
-def record_trace(node) -> None:
-    """Remember where in user code the op of `node` ran (shown if its backward fails)."""
-    node._trace = "".join(traceback.format_stack()[:-3])
+def record_trace(node, skip: int = 3) -> None:
+    """Remember where in user code the op of `node` ran (shown if its backward fails).
+
+    `skip`: innermost frames that are ember's own (this function, apply, the op's wrapper).
+    """
+    node._trace = "".join(traceback.format_stack()[:-skip])
 
 
 def run_checked(node, grads: list) -> tuple:
@@ -80,10 +77,16 @@ def run_checked(node, grads: list) -> tuple:
         raise
     if _check_nan:
         for i, g in enumerate(out):
-            if g is not None and g.dtype.is_floating_point and bool(g.isnan().any()):
+            if g is not None and g.dtype.is_floating_point and _has_nan(g._data):
                 if trace:
                     warnings.warn(f"Error detected in {node.name()}. Traceback of forward call "
                                   f"that caused the error:\n{trace}", stacklevel=2)
                 raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th "
                                    "output.")
     return out
+
+
+def _has_nan(a) -> bool:
+    from ..backend import array_module
+
+    return bool(array_module(a).isnan(a).any())

@@ -56,7 +56,7 @@ def _collect(roots, needed_targets=None) -> tuple[dict, set | None]:
     """
     order = []
     seen = set()
-    stack = [n for n in roots if n is not None]
+    stack = list(dict.fromkeys(n for n in roots if n is not None))  # two roots may share a node
     for n in stack:
         seen.add(n)
     while stack:  # iterative DFS: a 10,000-node chain must not recurse
@@ -68,12 +68,16 @@ def _collect(roots, needed_targets=None) -> tuple[dict, set | None]:
                 stack.append(child)
     needed = None
     if needed_targets is not None:
-        needed = set(needed_targets) & seen
+        # nodes that must run: those with a child that is a target or must run (targets
+        # themselves only receive their gradient; nothing below them runs unless needed)
+        wanted = set(needed_targets) & seen
+        needed = set()
         changed = True
         while changed:  # fixed point; graphs are DAGs so a few passes over `order` suffice
             changed = False
             for node in reversed(order):
-                if node not in needed and any(c in needed for c, _ in node.next_functions):
+                if node not in needed and any(
+                        c in wanted or c in needed for c, _ in node.next_functions):
                     needed.add(node)
                     changed = True
     deps: dict = {}
@@ -125,6 +129,8 @@ def run_backward(tensors, grad_tensors, retain_graph: bool, create_graph: bool,
             node_grads = pending.pop(node)
             if node._tensor_hooks:
                 _run_tensor_hooks(node, node_grads)
+            if node.__class__ is AccumulateGrad and node.variable._hooks:
+                _run_leaf_hooks(node.variable._hooks, node_grads)
             if node in captures:
                 for nr, slot in captures[node]:
                     captured[slot] = node_grads[nr]
@@ -146,12 +152,16 @@ def run_backward(tensors, grad_tensors, retain_graph: bool, create_graph: bool,
                     if child not in pending:  # every path into it carried no gradient
                         pending[child] = [None] * child._n_out
                     ready.append(child)
+    if inputs is not None and accumulate:  # backward(inputs=[non-leaf]) fills its .grad too
+        for x, g in zip(inputs, captured):
+            if x._grad_fn is not None and not x._retains_grad:
+                _accumulate(x, g, create_graph)
     if inputs is not None and not accumulate and not allow_unused:
-        for g in captured:
+        for i, g in enumerate(captured):
             if g is None:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
-                    "Set allow_unused=True if this is the desired behavior.")
+                    f"The differentiated Tensor at index {i} appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
     return captured
 
 
@@ -210,6 +220,17 @@ def _run_tensor_hooks(node, node_grads: list) -> None:
             if res is not None:
                 g = res
         node_grads[nr] = g
+
+
+def _run_leaf_hooks(hooks: list, node_grads: list) -> None:
+    g = node_grads[0]
+    if g is None:
+        return
+    for hook in list(hooks):
+        res = hook(g)
+        if res is not None:
+            g = res
+    node_grads[0] = g
 
 
 def _accumulate(t, g, create_graph: bool) -> None:

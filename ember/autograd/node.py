@@ -16,8 +16,18 @@ class Node:
     (shape, dtype) its gradient must be reduced and cast to, or None for inputs without grad.
     """
 
-    __slots__ = ("next_functions", "_in_meta", "_n_out", "_pre_hooks", "_post_hooks",
-                 "_tensor_hooks", "_freed", "_trace", "__weakref__", "__dict__")
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_freed",
+        "_in_meta",
+        "_n_out",
+        "_post_hooks",
+        "_pre_hooks",
+        "_tensor_hooks",
+        "_trace",
+        "next_functions",
+    )
 
     def __init__(self) -> None:
         self.next_functions = ()
@@ -55,7 +65,10 @@ class Node:
         if self._tensor_hooks is None:
             self._tensor_hooks = {}
         hooks = self._tensor_hooks.setdefault(output_nr, [])
-        hooks.append(fn)
+        if hooks and _is_retain_hook(hooks[-1]) and not _is_retain_hook(fn):
+            hooks.insert(len(hooks) - 1, fn)  # retain_grad sees the grad after all hooks, as torch
+        else:
+            hooks.append(fn)
         return _RemovableHandle(hooks, fn)
 
     def _release(self) -> None:
@@ -69,6 +82,11 @@ class Node:
 
     def _backward(self, grads: tuple):  # pragma: no cover - overridden
         raise NotImplementedError
+
+
+def _is_retain_hook(fn) -> bool:
+    """Tensor.retain_grad's hook (a closure named `_retain`); PyTorch always runs it last."""
+    return getattr(fn, "__name__", "") == "_retain"
 
 
 class AccumulateGrad(Node):
@@ -88,7 +106,7 @@ class AccumulateGrad(Node):
 class _RemovableHandle:
     """What register_hook returns: `.remove()` takes the hook out again."""
 
-    __slots__ = ("_hooks", "_fn")
+    __slots__ = ("_fn", "_hooks")
 
     def __init__(self, hooks: list, fn) -> None:
         self._hooks = hooks

@@ -21,10 +21,23 @@ _new_tensor = None
 
 _INPLACE_SAVED_MSG = (
     "one of the variables needed for gradient computation has been modified by an inplace "
-    "operation: [{name}] is at version {now}; expected version {then} instead. Hint: the backtrace "
-    "further above can point to the operation that failed to compute its gradient. The variable "
-    "in question was changed in there or anywhere later. Good luck!"
+    "operation: [{name}]{origin} is at version {now}; expected version {then} instead. Hint: "
+    "enable anomaly detection to find the operation that failed to compute its gradient, with "
+    "torch.autograd.set_detect_anomaly(True, check_nan=False)."
 )
+
+
+def inplace_saved_error(t, data, now: int, then: int, node=None, nr: int = 0) -> RuntimeError:
+    """PyTorch's error for a saved tensor changed in place (`node` made it, if it is an output)."""
+    name = f"torch.{_tname(data)} [{', '.join(map(str, data.shape))}]"
+    if node is None and t is not None:
+        node, nr = t._grad_fn, t._output_nr
+    origin = ""
+    if node is not None:
+        op = node.name()
+        op = op[:op.rfind("Backward")] if "Backward" in op else op  # ExpBackward0 -> Exp
+        origin = f", which is output {nr} of {op},"
+    return RuntimeError(_INPLACE_SAVED_MSG.format(name=name, origin=origin, now=now, then=then))
 
 
 def bind_tensor(cls, new_tensor) -> None:
@@ -92,9 +105,7 @@ class OpNode(Node):
             return ()
         for t, version in saved:
             if t is not None and t._vbox[0] != version:
-                raise RuntimeError(_INPLACE_SAVED_MSG.format(
-                    name=f"{_type_name(t)} [{', '.join(map(str, t.shape))}]",
-                    now=t._vbox[0], then=version))
+                raise inplace_saved_error(t, t._data, t._vbox[0], version)
         return tuple(t for t, _ in saved)
 
     @property
@@ -106,9 +117,7 @@ class OpNode(Node):
             raise RuntimeError("output was not saved by forward")
         data, vbox, version = saved
         if vbox[0] != version:
-            raise RuntimeError(_INPLACE_SAVED_MSG.format(
-                name=f"torch.{_tname(data)} [{', '.join(map(str, data.shape))}]",
-                now=vbox[0], then=version))
+            raise inplace_saved_error(None, data, vbox[0], version, self, 0)
         t = _new_tensor(data, _grad_state.enabled)
         if t._requires_grad:
             t._grad_fn = self
@@ -117,6 +126,10 @@ class OpNode(Node):
         return t
 
     def _release(self) -> None:
+        """Free saved state; a node that saved nothing can run again, as in PyTorch."""
+        if self._saved_inputs is None and self._saved_output is None and not any(
+                hasattr(v, "shape") for v in self.__dict__.values()):
+            return
         Node._release(self)
         self._saved_inputs = None
         self._saved_output = None
@@ -140,7 +153,10 @@ class OpNode(Node):
                 g = g.to(dtype)
             result.append(g)
         pos = self._edge_pos
-        return tuple(result) if pos is None else tuple(result[i] for i in pos)
+        if pos is None:
+            return tuple(result)
+        n = len(result)
+        return tuple(result[i] if i < n else None for i in pos)
 
 
 def _tname(data) -> str:
@@ -151,19 +167,19 @@ def _tname(data) -> str:
         d.name, d.name)
 
 
-def _type_name(t) -> str:
-    return "torch." + _tname(t._data)
-
-
 class Op:
     """Base of every differentiable primitive; subclasses write forward/backward as staticmethods.
 
     Class attributes: `save_inputs` (indices of Tensor inputs backward reads via ctx.inputs),
     `is_view` (output shares the first input's memory), `non_differentiable` (output indices that
-    never carry gradient, such as argmax indices), `node_name` (override of `<Name>Backward0`).
+    never carry gradient, such as argmax indices), `node_name` (override of `<Name>Backward0`),
+    `differentiable_args` (positions that get an edge in next_functions, when not every Tensor
+    argument: a Python scalar there shows as `(None, 0)` like PyTorch's wrapped numbers, and a
+    Tensor argument outside it, such as where's condition, gets no edge).
     """
 
     save_inputs: tuple = ()
+    differentiable_args: tuple | None = None
     is_view = False
     non_differentiable: tuple = ()
     _node_cls = OpNode
@@ -238,17 +254,30 @@ def _record(cls, ctx, args) -> None:
     """Fill next_functions, per-input metadata and saved inputs of a fresh node."""
     edges = []
     meta = []
-    pos = []
-    for i, a in enumerate(args):
-        if isinstance(a, Tensor):
-            edges.append(edge_of(a))
-            meta.append((a._data.shape, a.dtype) if a._requires_grad else None)
-            pos.append(i)
-        else:
-            meta.append(None)
+    diff = cls.differentiable_args
+    if diff is None:
+        pos = []
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                edges.append(edge_of(a))
+                meta.append((a._data.shape, a.dtype) if a._requires_grad else None)
+                pos.append(i)
+            else:
+                meta.append(None)
+    else:
+        pos = [i for i in diff if i < len(args)]
+        meta = [None] * len(args)
+        for i in pos:
+            a = args[i]
+            if isinstance(a, Tensor):
+                edges.append(edge_of(a))
+                if a._requires_grad:
+                    meta[i] = (a._data.shape, a.dtype)
+            else:
+                edges.append((None, 0))
     ctx.next_functions = tuple(edges)
     ctx._in_meta = tuple(meta)
-    if len(pos) != len(args):
+    if len(pos) != len(args) or diff is not None:
         ctx._edge_pos = tuple(pos)
     if cls.save_inputs:
         ctx._saved_inputs = tuple(

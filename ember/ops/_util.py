@@ -16,8 +16,11 @@ def reduce_axes(dim, ndim: int):
     if dim is None:
         return None
     if isinstance(dim, int):
-        return (wrap_dim(dim, ndim),) if ndim else ()
-    axes = tuple(sorted(wrap_dim(d, ndim) for d in dim)) if ndim else ()
+        d = wrap_dim(dim, ndim)  # range-checked even for 0-d tensors, which accept 0 and -1
+        return (d,) if ndim else ()
+    axes = tuple(sorted(wrap_dim(d, ndim) for d in dim))
+    if not ndim:
+        return () if dim else None
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
     return axes if dim else None

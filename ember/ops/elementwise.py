@@ -1,11 +1,14 @@
-"""Elementwise ops: arithmetic, unary math, comparisons, logic. Forward on arrays, backward in ops.
+"""Elementwise ops: the shared machinery (type promotion, in-place, out=) and arithmetic.
 
 Binary ops decide their result dtype with PyTorch's rules (dtype.result_type) before NumPy sees
 the operands, so `int_tensor * 2.5` is float32 as in PyTorch, never float64 as in NumPy.
+The family continues in unary.py (math), binary.py (maximum, fmod, clamp, ...) and comparison.py
+(comparisons, logic, bitwise, isclose); this module re-exports all of them.
 """
 from __future__ import annotations
 
 import builtins
+import warnings
 
 import numpy as np
 
@@ -14,8 +17,12 @@ from ..backend import array_module
 from . import _op
 from ._op import Op
 
-__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
-           "negative", "pow", "exp", "log"]
+__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "rsub",
+           "neg", "negative", "neg_", "negative_", "pow", "where", "fill", "fill_", "zero_"]
+
+# NumPy reports overflow/invalid/divide-by-zero as RuntimeWarnings; PyTorch stays silent and
+# returns inf/nan. Silence them only when raised from ember's op modules (no per-call errstate).
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.ops\.")
 
 _float = builtins.float
 _int = builtins.int
@@ -179,7 +186,7 @@ class Add(Op):
         ctx.alpha = alpha
         xp = _xp(x)
         if alpha is not None and alpha != 1:
-            y = y * alpha
+            y = _scaled(y, alpha)
         return xp.add(x, y)
 
     @staticmethod
@@ -196,7 +203,7 @@ class Sub(Op):
         x, y = _cast(x, dtype), _cast(y, dtype)
         ctx.alpha = alpha
         if alpha is not None and alpha != 1:
-            y = y * alpha
+            y = _scaled(y, alpha)
         return _xp(x, y).subtract(x, y)
 
     @staticmethod
@@ -205,6 +212,12 @@ class Sub(Op):
         if ctx.needs_input_grad[1]:
             gy = -grad if ctx.alpha is None or ctx.alpha == 1 else grad * (-ctx.alpha)
         return (grad if ctx.needs_input_grad[0] else None), gy
+
+
+def _scaled(y, alpha):
+    """alpha * y in y's dtype (a bool alpha with bool tensors stays bool, as PyTorch)."""
+    r = y * alpha
+    return r if r.dtype == y.dtype else r.astype(y.dtype)
 
 
 class Rsub(Sub):
@@ -349,7 +362,7 @@ class PowTensor(Op):
         if ctx.needs_input_grad[1]:
             out = ctx.output
             # d/dy x**y = x**y * log(x), with 0 where x == 0 and y >= 0 (PyTorch masks it)
-            gy = grad * where((x == 0) & (y >= 0), 0.0, out * log(x))
+            gy = grad * where((x == 0) & (y >= 0), 0.0, out * log(x))  # noqa: F405 - unary
         return gx, gy
 
 
@@ -375,31 +388,6 @@ class RPow(Op):
         return None, grad * (ctx.output * _float(np.log(_float(b))))
 
 
-class Exp(Op):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_output()
-        return _xp(x).exp(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * ctx.output
-
-
-class Log(Op):
-    save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return _xp(x).log(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.inputs
-        return grad / x
-
-
 class Where(Op):
     """where(cond, x, y): cond is data, not differentiable."""
 
@@ -422,15 +410,30 @@ class Where(Op):
 
 def _float_input(x):
     """Unary float ops promote integer tensors to the default float dtype (exp(int) is float)."""
+    if x.__class__ is not _op.Tensor and not isinstance(x, _op.Tensor):
+        raise TypeError(f"expected a Tensor as input, but got {type(x).__name__}")
     if x._data.dtype.kind in "iub":
         return x.to(_dt.get_default_dtype())
     return x
 
 
+def _check_alpha(input, other, alpha) -> None:
+    """PyTorch refuses a float alpha for integer results and a bool alpha for non-bool ones."""
+    d = _dt.result_type(input, other)
+    if isinstance(alpha, _bool):
+        if d is not _dt.bool:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, _float) and not d.is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+
+
 def add(input, other, *, alpha=1, out=None):
-    if alpha != 1:
-        if isinstance(input, _op.Tensor) or isinstance(other, _op.Tensor):
-            return _out(binary(Add, input, other, alpha=alpha), out)
+    if alpha.__class__ is _int and alpha == 1:
+        return _out(binary(Add, input, other), out)
+    _check_alpha(input, other, alpha)
+    if isinstance(input, _op.Tensor) or isinstance(other, _op.Tensor):
+        return _out(binary(Add, input, other, alpha=alpha), out)
     return _out(binary(Add, input, other), out)
 
 
@@ -441,8 +444,15 @@ def sub(input, other, *, alpha=1, out=None):
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
     op = Sub if isinstance(input, _op.Tensor) else Rsub
-    kwargs = {"alpha": alpha} if alpha != 1 else {}
-    return _out(binary(op, input, other, **kwargs), out)
+    if alpha.__class__ is _int and alpha == 1:
+        return _out(binary(op, input, other), out)
+    _check_alpha(input, other, alpha)
+    return _out(binary(op, input, other, alpha=alpha), out)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input (RsubBackward)."""
+    return sub(other, input, alpha=alpha) if alpha != 1 else sub(other, input)
 
 
 subtract = sub
@@ -493,14 +503,6 @@ def pow(input, exponent, *, out=None):
     return _out(binary(PowTensor, input, exponent), out)
 
 
-def exp(input, *, out=None):
-    return _out(Exp.apply(_float_input(input)), out)
-
-
-def log(input, *, out=None):
-    return _out(Log.apply(_float_input(input)), out)
-
-
 def where(condition, input=None, other=None, *, out=None):
     """where(cond, x, y) picks elementwise; where(cond) is nonzero(cond, as_tuple=True)."""
     if input is None and other is None:
@@ -529,3 +531,239 @@ def _out(result, out):
     if out._data.shape != result._data.shape:
         out._data = array_module(result._data).empty_like(result._data, dtype=out._data.dtype)
     return commit_inplace(out, result.detach())
+
+
+# ---- in-place arithmetic: straight into self's memory when nothing is recorded ----------------
+
+
+def _direct(t, other, need_float: bool) -> bool:
+    """True when `t op= other` can run as one NumPy ufunc into t: no graph to record, and a
+    dtype pair on which NumPy and PyTorch agree (same dtype, or a float tensor with a number)."""
+    T = _op.Tensor
+    oc = other.__class__
+    if _op._grad_state.enabled and (t._requires_grad or (oc is T and other._requires_grad)):
+        return False
+    k = t._data.dtype.kind
+    if oc is T:
+        return other._data.dtype == t._data.dtype and (k == "f" or not need_float)
+    return (oc is _float or oc is _int) and k == "f"
+
+
+def _ufunc_(t, ufunc, other, alpha=None):
+    """Apply `ufunc(t, other * alpha, out=t)`; None when shapes need the general path's error."""
+    y = other._data if other.__class__ is _op.Tensor else other
+    if alpha is not None:
+        y = y * alpha
+    try:
+        ufunc(t._data, y, out=t._data)
+    except ValueError:  # broadcast to a bigger shape, or a read-only (expanded) array
+        return None
+    t._vbox[0] += 1
+    return t
+
+
+def add_(input, other, *, alpha=1):
+    if _direct(input, other, False) and input._data.__class__ is np.ndarray:
+        a = None if alpha.__class__ is _int and alpha == 1 else alpha
+        if a is None or input._data.dtype.kind == "f":
+            r = _ufunc_(input, np.add, other, a)
+            if r is not None:
+                return r
+    return inplace(input, add, other, alpha=alpha)
+
+
+def sub_(input, other, *, alpha=1):
+    if _direct(input, other, False) and input._data.dtype.kind != "b" \
+            and input._data.__class__ is np.ndarray:
+        a = None if alpha.__class__ is _int and alpha == 1 else alpha
+        if a is None or input._data.dtype.kind == "f":
+            r = _ufunc_(input, np.subtract, other, a)
+            if r is not None:
+                return r
+    return inplace(input, sub, other, alpha=alpha)
+
+
+def mul_(input, other):
+    if _direct(input, other, False) and input._data.__class__ is np.ndarray:
+        r = _ufunc_(input, np.multiply, other)
+        if r is not None:
+            return r
+    return inplace(input, mul, other)
+
+
+def div_(input, other, *, rounding_mode=None):
+    if rounding_mode is None and _direct(input, other, True) \
+            and input._data.__class__ is np.ndarray:
+        r = _ufunc_(input, np.true_divide, other)
+        if r is not None:
+            return r
+    return inplace(input, div, other, rounding_mode=rounding_mode)
+
+
+def pow_(input, exponent):
+    return inplace(input, pow, exponent)
+
+
+def neg_(input):
+    return inplace(input, neg)
+
+
+negative_ = neg_
+
+
+# ---- fill_, zero_, copy_ ---------------------------------------------------------------------
+
+
+def _records(t, src=None) -> bool:
+    """Whether an in-place write into t must be recorded in the graph."""
+    if not _op._grad_state.enabled:
+        return False
+    return t._requires_grad or (isinstance(src, _op.Tensor) and src._requires_grad)
+
+
+class Fill(Op):
+    """t.fill_(number): the old values no longer matter, so their gradient is zero."""
+
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        return _xp(x).full_like(x, value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _zeros_like(grad)
+
+
+class FillTensor(Op):
+    """t.fill_(0-d tensor): the value's gradient is the sum of the upstream gradient."""
+
+    node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        y = _xp(x).empty_like(x)
+        y[...] = value.astype(x.dtype)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        gx = _zeros_like(grad) if ctx.needs_input_grad[0] else None
+        return gx, (grad.sum() if ctx.needs_input_grad[1] else None)
+
+
+class Zero(Op):
+    @staticmethod
+    def forward(ctx, x):
+        return _xp(x).zeros_like(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _zeros_like(grad)
+
+
+class Copy(Op):
+    """t.copy_(src): src broadcast and cast into t's shape and dtype; gradient flows to src."""
+
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, x, src):
+        y = _xp(x).empty_like(x)
+        _copy_into(y, src)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        gx = _zeros_like(grad) if ctx.needs_input_grad[0] else None
+        return gx, (grad if ctx.needs_input_grad[1] else None)
+
+
+def _zeros_like(grad):
+    return _op._new_tensor(_xp(grad._data).zeros_like(grad._data))
+
+
+def _copy_into(dst, src) -> None:
+    """Broadcast-and-cast copy of a raw array or number into dst (PyTorch's size error)."""
+    if hasattr(src, "shape") and src.__class__ is not dst.__class__:
+        from ..backend import to_device
+
+        src = to_device(src, _op._new_tensor(dst).device)
+    try:
+        array_module(dst).copyto(dst, src, casting="unsafe")
+    except ValueError:
+        check_broadcast(dst.shape, getattr(src, "shape", ()))
+        raise
+
+
+def _check_overlap(dst, src) -> None:
+    """PyTorch refuses a copy whose source partially overlaps the destination."""
+    if dst.__class__ is not np.ndarray or src.__class__ is not np.ndarray:
+        return
+    if not np.may_share_memory(dst, src):
+        return
+    same = (dst.__array_interface__["data"][0] == src.__array_interface__["data"][0]
+            and dst.strides == src.strides and dst.shape == src.shape)
+    if not same and np.shares_memory(dst, src):
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the "
+                           "written-to tensor refer to a single memory location. Please clone() "
+                           "the tensor before performing the operation.")
+
+
+def fill_(input, value):
+    """Write `value` (a number or a 0-d tensor) into every element of input."""
+    T = _op.Tensor
+    if isinstance(value, T):
+        if value._data.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+    else:
+        _check_operand(value)
+    check_inplace(input)
+    if _records(input, value):
+        if isinstance(value, T):
+            return commit_inplace(input, FillTensor.apply(input, value))
+        return commit_inplace(input, Fill.apply(input, _np_scalar(value, input._data.dtype)))
+    _copy_into(input._data, value._data if isinstance(value, T) else value)
+    input._vbox[0] += 1
+    return input
+
+
+def fill(input, value):
+    """Out-of-place fill: a tensor like input filled with value."""
+    return fill_(input.clone(), value)
+
+
+def zero_(input):
+    check_inplace(input)
+    if _records(input):
+        return commit_inplace(input, Zero.apply(input))
+    input._data.fill(0)
+    input._vbox[0] += 1
+    return input
+
+
+def copy_(input, src, non_blocking: bool = False):
+    """Copy src into input, broadcasting and casting; differentiable with respect to src."""
+    check_inplace(input)
+    if not isinstance(src, _op.Tensor):
+        _check_operand(src)
+    if isinstance(src, _op.Tensor):
+        _check_overlap(input._data, src._data)
+    if _records(input, src):
+        return commit_inplace(input, Copy.apply(input, src))
+    _copy_into(input._data, src._data if isinstance(src, _op.Tensor) else src)
+    input._vbox[0] += 1
+    return input
+
+
+# ---- the rest of the family, re-exported -----------------------------------------------------
+
+from . import binary as _binary  # noqa: E402
+from . import comparison as _comparison  # noqa: E402
+from . import unary as _unary  # noqa: E402
+from .binary import *  # noqa: E402,F403
+from .comparison import *  # noqa: E402,F403
+from .unary import *  # noqa: E402,F403
+
+__all__ += _unary.__all__ + _binary.__all__ + _comparison.__all__

@@ -13,7 +13,8 @@ def view_chain(t) -> list:
     """The (op, args, kwargs, index) steps that rebuild view `t` from its base, base first."""
     steps = []
     node = t
-    while node._view_of is not None and node is not t._base:
+    base = t._base
+    while node is not base and node._view_of is not None:
         parent, cls, rest, kwargs, index = node._view_of
         steps.append((cls, rest, kwargs, index))
         node = parent
@@ -41,35 +42,77 @@ def _replay_raw(chain, a):
 
 
 class CopySlices(Op):
-    """The base after an in-place write into one of its views (the data is already written)."""
+    """The base after an in-place write into a region of it (the data is already written).
+
+    The region is the view `chain` of the base, further indexed by the advanced `key` if any;
+    `src` (None when it carries no gradient) is what was written there.
+    """
+
+    node_name = "CopySlices"
 
     @staticmethod
-    def forward(ctx, base, src, chain=None):
-        ctx.chain = chain
+    def forward(ctx, base, src, chain=(), key=None):
+        ctx.meta = (chain, key)
         return base
 
     @staticmethod
     def backward(ctx, grad):
-        chain = ctx.chain
-        g_src = replay(chain, grad) if ctx.needs_input_grad[1] else None
+        chain, key = ctx.meta
+        g_src = None
+        if ctx.needs_input_grad[1]:
+            from .indexing import Index
+
+            g_src = replay(chain, grad)
+            if key is not None:
+                g_src = Index.apply(g_src, key)
         g_base = None
         if ctx.needs_input_grad[0]:
             xp = _op._xp(grad._data)
             mask = xp.ones(grad._data.shape, grad._data.dtype)
-            _replay_raw(chain, mask)[...] = 0
+            region = _replay_raw(chain, mask)
+            if key is None:
+                region[...] = 0
+            else:
+                region[key] = 0
             g_base = grad * _op._new_tensor(mask)
         return g_base, g_src
 
 
-def rebase_view(t, result) -> None:
-    """Give base and view `t` the history of an in-place op whose out-of-place value is `result`."""
-    base = t._base
-    chain = view_chain(t)
-    new_base = CopySlices.apply(base, result, chain=chain)
-    base._grad_fn = new_base._grad_fn
+CopySlices._node_cls.name = lambda self: "torch::autograd::CopySlices"  # PyTorch's C++ name
+
+
+class IndexPutInplace(CopySlices):
+    """`x[adv] = v` on a tensor that is not a view (PyTorch's IndexPutBackward0)."""
+
+    node_name = "IndexPutBackward0"
+
+
+def rebase_write(t, step, src, key=None) -> None:
+    """Record that a region of `t` (view step `step`, then advanced `key`) now holds `src`.
+
+    The base of `t` gets a CopySlices node; `t`, when it is a view, a history replayed through it.
+    """
+    if t._base is not None and t._view_of is not None:
+        base = t._base
+        chain = view_chain(t)
+    else:
+        base = t
+        chain = []
+    full = chain + [step] if step is not None else chain
+    op = IndexPutInplace if not full and key is not None else CopySlices
+    new = op.apply(base, src, chain=full, key=key)
+    if not new._requires_grad:
+        return
+    base._grad_fn = new._grad_fn
     base._output_nr = 0
     base._requires_grad = True
-    fresh = replay(chain, base)
-    t._grad_fn = fresh._grad_fn
-    t._output_nr = fresh._output_nr
-    t._requires_grad = True
+    if base is not t:
+        with_grad = replay(chain, base)
+        t._grad_fn = with_grad._grad_fn
+        t._output_nr = with_grad._output_nr
+        t._requires_grad = True
+
+
+def rebase_view(t, result) -> None:
+    """Give base and view `t` the history of an in-place op whose out-of-place value is `result`."""
+    rebase_write(t, None, result)

@@ -1,0 +1,375 @@
+"""Shape ops, continued: repeat/tile, flip/roll/rot90, tril/triu, diagonal/diag, unfold.
+
+Split from shape.py (views and joins live there) to keep each file short.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..backend import array_module
+from . import _op
+from ._op import Op
+from ._util import wrap_dim
+from .shape import _finish, reshape, transpose
+
+__all__ = [
+    "diag",
+    "diag_embed",
+    "diagonal",
+    "flip",
+    "fliplr",
+    "flipud",
+    "repeat_interleave",
+    "roll",
+    "rot90",
+    "tile",
+    "tril",
+    "triu",
+]
+
+
+# ---- repeat / tile / repeat_interleave ---------------------------------------------------------
+
+
+class Repeat(Op):
+    @staticmethod
+    def forward(ctx, x, reps):
+        lead = len(reps) - x.ndim
+        shape = (1,) * lead + x.shape
+        ctx.meta = (x.shape, shape, reps)
+        return array_module(x).tile(x.reshape(shape), reps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        in_shape, shape, reps = ctx.meta
+        split = tuple(v for r, s in zip(reps, shape) for v in (r, s))
+        from .reduction import sum as _sum
+
+        g = _sum(reshape(grad, split), tuple(range(0, len(split), 2)))
+        return reshape(g, in_shape), None
+
+
+def repeat(input, *sizes):
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = sizes[0]
+    sizes = tuple(int(s) for s in sizes)
+    if len(sizes) < input._data.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: "
+                           f"{list(sizes)}")
+    return Repeat.apply(input, sizes)
+
+
+def tile(input, dims):
+    dims = tuple(dims)
+    n = input._data.ndim
+    if len(dims) < n:
+        dims = (1,) * (n - len(dims)) + dims
+    return repeat(input, dims)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    from .indexing import index_select
+
+    if repeats is None:  # repeat_interleave(repeats_tensor): indices 0..n-1 repeated
+        r = input._data
+        xp = array_module(r)
+        return _op._new_tensor(xp.repeat(xp.arange(r.shape[0], dtype=np.int64), r))
+    x = input
+    if dim is None:
+        x = reshape(input, (-1,))
+        dim = 0
+    axis = wrap_dim(dim, x._data.ndim)
+    size = x._data.shape[axis] if x._data.ndim else 1
+    xp = array_module(x._data)
+    if isinstance(repeats, _op.Tensor):
+        r = repeats._data
+        if r.ndim > 1 or (r.size != 1 and r.size != size):
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        r = r.reshape(-1)
+    else:
+        r = xp.asarray([int(repeats)])
+    if r.size and int(r.min()) < 0:
+        raise RuntimeError("repeats can not be negative")
+    if r.size == 1:
+        r = xp.full(size, int(r[0]))
+    idx = xp.repeat(xp.arange(size, dtype=np.int64), r)
+    if x._data.ndim == 0:
+        x = reshape(x, (1,))
+    return index_select(x, axis, _op._new_tensor(idx))
+
+
+# ---- flip / roll / rot90 / tril / triu ---------------------------------------------------------
+
+
+class Flip(Op):
+    """Reverse the given axes: a copy, as in PyTorch (FlipBackward0)."""
+
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.axes = axes
+        return array_module(x).flip(x, axes).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Flip.apply(grad, ctx.axes), None
+
+
+def _dims(dims, n: int, name: str) -> tuple:
+    if isinstance(dims, int):
+        dims = (dims,)
+    axes = tuple(wrap_dim(d, n) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+    return axes
+
+
+def flip(input, *dims):
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = dims[0]
+    return Flip.apply(input, _dims(dims, input._data.ndim, "flip"))
+
+
+def fliplr(input):
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return Flip.apply(input, (1,))
+
+
+def flipud(input):
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return Flip.apply(input, (0,))
+
+
+class Roll(Op):
+    @staticmethod
+    def forward(ctx, x, shifts, axes):
+        ctx.meta = (shifts, axes)
+        xp = array_module(x)
+        if axes is None:
+            return xp.roll(x.reshape(-1), shifts[0]).reshape(x.shape)
+        return xp.roll(x, shifts, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shifts, axes = ctx.meta
+        return Roll.apply(grad, tuple(-s for s in shifts), axes), None, None
+
+
+def roll(input, shifts, dims=None):
+    shifts = (int(shifts),) if isinstance(shifts, (int, np.integer)) else tuple(
+        int(s) for s in shifts)
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return Roll.apply(input, shifts, None)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{len(dims)}")
+    n = input._data.ndim
+    return Roll.apply(input, shifts, tuple(wrap_dim(d, n) for d in dims))
+
+
+def rot90(input, k: int = 1, dims=(0, 1)):
+    dims = tuple(dims)
+    n = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    d0, d1 = wrap_dim(dims[0], n), wrap_dim(dims[1], n)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
+                           f"dim1 = {d1}")
+    k %= 4
+    if k == 1:
+        return transpose(flip(input, (d1,)), d0, d1)
+    if k == 2:
+        return flip(input, (d0, d1))
+    if k == 3:
+        return flip(transpose(input, d0, d1), (d1,))
+    return input.clone()
+
+
+class Tril(Op):
+    @staticmethod
+    def forward(ctx, x, k, upper):
+        ctx.meta = (k, upper)
+        xp = array_module(x)
+        return xp.triu(x, k) if upper else xp.tril(x, k)
+
+    @staticmethod
+    def backward(ctx, grad):
+        k, upper = ctx.meta
+        return (Triu if upper else Tril).apply(grad, k, upper), None, None
+
+
+class Triu(Tril):
+    pass
+
+
+def tril(input, diagonal: int = 0, *, out=None):
+    if input._data.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    return _finish(Tril.apply(input, int(diagonal), False), out)
+
+
+def triu(input, diagonal: int = 0, *, out=None):
+    if input._data.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    return _finish(Triu.apply(input, int(diagonal), True), out)
+
+
+# ---- diagonal / diag / diag_embed / unfold: strided views ---------------------------------------
+
+
+def _strided(x, shape, strides):
+    return array_module(x).lib.stride_tricks.as_strided(x, shape, strides)
+
+
+def _diag_view(x, offset, a1, a2):
+    """A writable view of the offset-diagonal of axes (a1, a2), moved to the last axis."""
+    n1, n2 = x.shape[a1], x.shape[a2]
+    length = max(min(n1, n2 - offset) if offset >= 0 else min(n1 + offset, n2), 0)
+    start = (0, offset) if offset >= 0 else (-offset, 0)
+    st = x.strides
+    if length == 0:
+        start = (0, 0)
+    idx = [slice(None)] * x.ndim
+    idx[a1] = slice(start[0], start[0] + 1) if length else slice(0, 0)
+    idx[a2] = slice(start[1], start[1] + 1) if length else slice(0, 0)
+    base = x[tuple(idx)]
+    rest = [i for i in range(x.ndim) if i not in (a1, a2)]
+    shape = tuple(x.shape[i] for i in rest) + (length,)
+    strides = tuple(st[i] for i in rest) + (st[a1] + st[a2],)
+    return _strided(base, shape, strides)
+
+
+class Diagonal(Op):
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, offset, a1, a2):
+        ctx.meta = (x.shape, offset, a1, a2)
+        return _diag_view(x, offset, a1, a2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, offset, a1, a2 = ctx.meta
+        return DiagonalGrad.apply(grad, shape, offset, a1, a2), None, None, None
+
+
+class DiagonalGrad(Op):
+    """zeros(shape) with g written on the diagonal: the adjoint of Diagonal (DiagEmbed-like)."""
+
+    node_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, a1, a2):
+        ctx.meta = (offset, a1, a2)
+        out = array_module(g).zeros(shape, g.dtype)
+        _diag_view(out, offset, a1, a2)[...] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        offset, a1, a2 = ctx.meta
+        return Diagonal.apply(grad, offset, a1, a2), None, None, None, None
+
+
+class DiagEmbed(DiagonalGrad):
+    node_name = "DiagEmbedBackward0"
+
+
+def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
+    n = input._data.ndim
+    a1, a2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
+    if a1 == a2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return Diagonal.apply(input, int(offset), a1, a2)
+
+
+def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
+    shape = input._data.shape
+    n = len(shape) + 1
+    a1, a2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
+    if a1 == a2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    m = shape[-1] + abs(offset) if shape else abs(offset) + 1
+    rest = list(shape[:-1])
+    out = []
+    for i in range(n):
+        out.append(m if i in (a1, a2) else rest.pop(0))
+    x = input if shape else reshape(input, (1,))
+    return DiagEmbed.apply(x, tuple(out), int(offset), a1, a2)
+
+
+def diag(input, diagonal: int = 0, *, out=None):
+    n = input._data.ndim
+    if n == 1:
+        return _finish(diag_embed(input, diagonal, 0, 1), out)
+    if n != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {n}D")
+    return _finish(Diagonal.apply(input, int(diagonal), 0, 1).clone(), out)
+
+
+class Unfold(Op):
+    """Sliding windows of `size` every `step` along an axis, as a new last dim (a view)."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, axis, size, step):
+        ctx.meta = (x.shape, axis, size, step)
+        if x.ndim == 0:
+            return x.reshape(1)
+        count = (x.shape[axis] - size) // step + 1
+        shape = x.shape[:axis] + (count,) + x.shape[axis + 1:] + (size,)
+        st = x.strides
+        strides = st[:axis] + (st[axis] * step,) + st[axis + 1:] + (st[axis],)
+        return _strided(x, shape, strides)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return UnfoldGrad.apply(grad, *ctx.meta), None, None, None
+
+
+class UnfoldGrad(Op):
+    """The adjoint of Unfold: windows' gradients summed back where they overlap."""
+
+    node_name = "UnfoldBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, axis, size, step):
+        ctx.meta = (axis, size, step)
+        out = array_module(g).zeros(shape, g.dtype)
+        if not shape:
+            return g.reshape(())
+        view_ = Unfold.forward(ctx, out, axis, size, step)
+        ctx.meta = (axis, size, step)
+        for j in range(size):  # windows overlap: add one window offset at a time
+            view_[..., j] += g[..., j]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        axis, size, step = ctx.meta
+        return Unfold.apply(grad, axis, size, step), None, None, None, None
+
+
+def unfold(input, dimension: int, size: int, step: int):
+    n = input._data.ndim
+    axis = wrap_dim(dimension, n)
+    length = input._data.shape[axis] if n else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {axis} is {length} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    return Unfold.apply(input, axis, size, step)

@@ -1,0 +1,414 @@
+"""Order statistics: sort, argsort, topk, kthvalue, median, mode, cummax/cummin, unique.
+
+Each value-selecting op returns (values, indices) as a torch.return_types-like tuple; backward
+scatters the gradient back to the selected positions (its own adjoint is a gather, so second
+derivatives work). NaN sorts as the largest value, as in PyTorch.
+"""
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+
+import numpy as np
+
+from ..backend import array_module
+from . import _op
+from ._op import Op
+from ._util import wrap_dim
+
+__all__ = ["argsort", "cummax", "cummin", "kthvalue", "median", "mode", "msort", "nanmedian",
+           "sort", "topk", "unique"]
+
+_int = builtins.int
+
+
+# ---- torch.return_types ------------------------------------------------------------------------
+
+
+def return_type(name: str, fields: tuple):
+    """A tuple subclass with named fields that prints like torch.return_types.<name>."""
+    base = namedtuple(name, fields)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        return f"torch.return_types.{name}(\n{body})"
+
+    cls = type(name, (base,), {"__slots__": (), "__repr__": __repr__})
+    cls.__module__ = "ember.return_types"
+    return cls
+
+
+_sort_t = return_type("sort", ("values", "indices"))
+_topk_t = return_type("topk", ("values", "indices"))
+_kthvalue_t = return_type("kthvalue", ("values", "indices"))
+_median_t = return_type("median", ("values", "indices"))
+_nanmedian_t = return_type("nanmedian", ("values", "indices"))
+_mode_t = return_type("mode", ("values", "indices"))
+_cummax_t = return_type("cummax", ("values", "indices"))
+_cummin_t = return_type("cummin", ("values", "indices"))
+
+
+# ---- index plumbing shared with reduction.py: gather / scatter along an axis, flip ------------
+
+
+class TakeAlong(Op):
+    """y = take_along_axis(x, idx, axis); idx is a constant array. Adjoint of PutAlong."""
+
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, x, idx, axis):
+        ctx.meta = (x.shape, idx, axis)
+        return array_module(x).take_along_axis(x, idx, axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, idx, axis = ctx.meta
+        return PutAlong.apply(grad, idx, axis, shape, True), None, None
+
+
+class PutAlong(Op):
+    """zeros(shape) with `g` scattered (summed if `accumulate`) to idx along axis."""
+
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, g, idx, axis, shape, accumulate):
+        ctx.meta = (idx, axis)
+        xp = array_module(g)
+        out = xp.zeros(shape, g.dtype)
+        if not accumulate:
+            xp.put_along_axis(out, idx, g, axis)
+            return out
+        moved = xp.moveaxis(out, axis, -1)  # a view: add.at writes through it
+        full = np.ix_(*[np.arange(n) for n in idx.shape[:axis] + idx.shape[axis + 1:]])
+        full = [f[..., None] for f in full]
+        xp.add.at(moved, (*full, xp.moveaxis(idx, axis, -1)), xp.moveaxis(g, axis, -1))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        idx, axis = ctx.meta
+        return TakeAlong.apply(grad, idx, axis), None, None, None, None
+
+
+def select_backward(grad, idx, axis, shape, keepdim, accumulate=False):
+    """Scatter the gradient of selected values (max/sort/topk...) back to the input's shape."""
+    if not keepdim and len(shape):
+        grad = grad.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
+        idx = array_module(idx).expand_dims(idx, axis)
+    if not len(shape):
+        return grad.reshape(())
+    return PutAlong.apply(grad, idx, axis, shape, accumulate)
+
+
+def _as_1d(x):
+    """0-d arrays are treated as length-1 vectors by the dim ops (as PyTorch)."""
+    return x.reshape(1) if x.ndim == 0 else x
+
+
+def _check_nonempty(name, x, axis) -> None:
+    if x.ndim and x.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+
+
+# ---- sort family ---------------------------------------------------------------------------------
+
+
+def _argsort(x, axis, descending):
+    """Stable argsort; descending keeps equal elements in input order, NaN counts as largest."""
+    xp = array_module(x)
+    if x.dtype == np.bool_:
+        x = x.view(np.uint8)
+    if not descending:
+        return xp.argsort(x, axis=axis, kind="stable")
+    n = x.shape[axis]
+    rev = xp.flip(x, axis)
+    idx = xp.flip(xp.argsort(rev, axis=axis, kind="stable"), axis)
+    return (n - 1) - idx
+
+
+def _top_indices(x, axis, largest, k):
+    """topk in O(n + k log k): partition, then order the k picks as a stable sort would."""
+    xp = array_module(x)
+    xs = x.view(np.uint8) if x.dtype == np.bool_ else x
+    n = x.shape[axis]
+    kth = n - k if largest else k - 1
+    part = xp.argpartition(xs, kth, axis=axis)
+    sel = xp.take(part, xp.arange(n - k, n) if largest else xp.arange(k), axis=axis)
+    sel = xp.sort(sel, axis=axis)  # equal values keep input order
+    order = _argsort(xp.take_along_axis(xs, sel, axis), axis, largest)
+    return xp.take_along_axis(sel, order, axis)
+
+
+class Sort(Op):
+    non_differentiable = (1,)
+
+    @staticmethod
+    def forward(ctx, x, axis, descending, k=None):
+        xp = array_module(x)
+        x1 = _as_1d(x)
+        n = x1.shape[axis]
+        if k is not None and 0 < k < n:
+            idx = _top_indices(x1, axis, descending, k)
+        else:
+            idx = _argsort(x1, axis, descending)
+            if k is not None:
+                idx = xp.take(idx, xp.arange(k), axis=axis)
+        vals = xp.take_along_axis(x1, idx, axis)
+        if x.ndim == 0:
+            vals, idx = vals.reshape(()), idx.reshape(())
+        ctx.meta = (x.shape, axis)
+        ctx.idx = idx
+        return vals, idx.astype(np.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        shape, axis = ctx.meta
+        return select_backward(grad, ctx.idx, axis, shape, True), None, None, None
+
+
+class Topk(Sort):
+    pass
+
+
+def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+    """Sorted values and their indices along `dim`; always stable, as PyTorch's CPU sort."""
+    axis = wrap_dim(dim, input.ndim)
+    return _sort_t(*Sort.apply(input, axis, descending))
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input, dim, descending).indices
+
+
+def msort(input):
+    return sort(input, 0).values
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+    """The k largest (or smallest) values along `dim`, in sorted order, with their indices."""
+    axis = wrap_dim(dim, input.ndim)
+    n = input.shape[axis] if input.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError("selected index k out of range")
+    return _topk_t(*Topk.apply(input, axis, largest, k))
+
+
+# ---- order statistics selecting one element per slice ---------------------------------------
+
+
+class _Select(Op):
+    """Values at per-slice positions chosen by `pick(x, axis) -> idx` (kthvalue, median, mode)."""
+
+    non_differentiable = (1,)
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim, pick):
+        xp = array_module(x)
+        x1 = _as_1d(x)
+        idx = xp.expand_dims(pick(x1, axis), axis)
+        vals = xp.take_along_axis(x1, idx, axis)
+        if x.ndim == 0:
+            vals, idx = vals.reshape(()), idx.reshape(())
+        elif not keepdim:
+            vals, idx = vals.squeeze(axis), idx.squeeze(axis)
+        ctx.meta = (x.shape, axis, keepdim)
+        ctx.idx = idx
+        return vals, idx.astype(np.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        shape, axis, keepdim = ctx.meta
+        return select_backward(grad, ctx.idx, axis, shape, keepdim), None, None, None
+
+
+class Kthvalue(_Select):
+    pass
+
+
+class Median(_Select):
+    node_name = "MedianBackward1"
+
+
+class Nanmedian(_Select):
+    node_name = "NanmedianBackward1"
+
+
+class Mode(_Select):
+    pass
+
+
+def _pick_kth(k):
+    def pick(x, axis):
+        idx = array_module(x).argsort(x, axis=axis, kind="stable")
+        return idx.take(k - 1, axis=axis)
+    return pick
+
+
+def _pick_median(x, axis):
+    """Lower median's position; a slice holding NaN gives its first NaN (as PyTorch)."""
+    xp = array_module(x)
+    idx = xp.argsort(x, axis=axis, kind="stable")
+    n = x.shape[axis]
+    if x.dtype.kind == "f":
+        nans = xp.isnan(x)
+        first_nan = n - nans.sum(axis=axis)  # NaNs sort last, in input order
+        pos = xp.where(first_nan < n, first_nan, (n - 1) // 2)
+        return xp.take_along_axis(idx, xp.expand_dims(pos, axis), axis).squeeze(axis)
+    return idx.take((n - 1) // 2, axis=axis)
+
+
+def _pick_nanmedian(x, axis):
+    """Lower median of the non-NaN values of each slice."""
+    xp = array_module(x)
+    idx = xp.argsort(x, axis=axis, kind="stable")
+    if x.dtype.kind != "f":
+        return idx.take((x.shape[axis] - 1) // 2, axis=axis)
+    m = (~xp.isnan(x)).sum(axis=axis)
+    pos = xp.where(m > 0, (m - 1) // 2, 0)
+    return xp.take_along_axis(idx, xp.expand_dims(pos, axis), axis).squeeze(axis)
+
+
+def _pick_mode(x, axis):
+    """The most frequent value (smallest on ties) and its last occurrence, as PyTorch."""
+    xp = array_module(x)
+    xm = xp.moveaxis(x, axis, -1)
+    idx = xp.argsort(xm, axis=-1, kind="stable")
+    s = xp.take_along_axis(xm, idx, -1)
+    n = s.shape[-1]
+    pos = xp.arange(n)
+    new_run = xp.ones(s.shape, bool)
+    new_run[..., 1:] = s[..., 1:] != s[..., :-1]
+    start = xp.maximum.accumulate(xp.where(new_run, pos, 0), axis=-1)
+    count = pos - start + 1  # length of the run so far; the run's last element has its total
+    best = xp.argmax(count, axis=-1)[..., None]  # longest run, earliest (= smallest) on ties
+    return xp.take_along_axis(idx, best, -1)[..., 0]
+
+
+def _select(cls, name, input, dim, keepdim, pick, out_t):
+    axis = wrap_dim(dim, input.ndim)
+    _check_nonempty(name, input._data, axis)
+    return out_t(*cls.apply(input, axis, keepdim, pick))
+
+
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    axis = wrap_dim(dim, input.ndim)
+    _check_nonempty("kthvalue", input._data, axis)
+    n = input.shape[axis] if input.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
+    return _kthvalue_t(*Kthvalue.apply(input, axis, keepdim, _pick_kth(k)))
+
+
+class MedianAll(Op):
+    """median() of all elements: the lower median; gradient shared among equal elements."""
+
+    node_name = "MedianBackward0"
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, nan_ignore):
+        xp = array_module(x)
+        flat = x.reshape(-1)
+        ctx.save_output()
+        if flat.size == 0:
+            return xp.asarray(np.nan, x.dtype)
+        pick = _pick_nanmedian if nan_ignore else _pick_median
+        i = pick(flat, 0)
+        return flat[i].reshape(())
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return evenly_distribute(grad, x._data, ctx.output._data), None
+
+
+def evenly_distribute(grad, x, value):
+    """grad shared evenly among the elements of x equal to value (NaN matches NaN)."""
+    xp = array_module(x)
+    mask = xp.isnan(x) if x.dtype.kind == "f" and xp.isnan(value) else x == value
+    w = _op.as_array(mask / max(_int(mask.sum()), 1))
+    return grad * _op._new_tensor(w.astype(x.dtype, copy=False))
+
+
+class NanmedianAll(MedianAll):
+    node_name = "NanmedianBackward0"
+
+
+def median(input, dim=None, keepdim=False, *, out=None):
+    """median(): lower median of all elements; median(dim): (values, indices) per slice."""
+    if dim is None:
+        return MedianAll.apply(input, False)
+    return _select(Median, "median", input, dim, keepdim, _pick_median, _median_t)
+
+
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    """median ignoring NaN (NaN only where a slice is all NaN)."""
+    if dim is None:
+        return NanmedianAll.apply(input, True)
+    return _select(Nanmedian, "nanmedian", input, dim, keepdim, _pick_nanmedian, _nanmedian_t)
+
+
+def mode(input, dim=-1, keepdim=False, *, out=None):
+    return _select(Mode, "mode", input, dim, keepdim, _pick_mode, _mode_t)
+
+
+# ---- running max / min -----------------------------------------------------------------------
+
+
+class Cummax(Op):
+    non_differentiable = (1,)
+
+    @staticmethod
+    def forward(ctx, x, axis, largest):
+        xp = array_module(x)
+        x1 = _as_1d(x)
+        ufunc = xp.maximum if largest else xp.minimum
+        vals = ufunc.accumulate(x1, axis=axis)
+        hit = x1 == vals  # x[i] is the running extreme: ties move the index forward (PyTorch)
+        if x.dtype.kind == "f":
+            hit |= xp.isnan(x1)
+        shape = [1] * x1.ndim
+        shape[axis] = x1.shape[axis]
+        pos = xp.arange(x1.shape[axis]).reshape(shape)
+        idx = xp.maximum.accumulate(xp.where(hit, pos, 0), axis=axis)
+        if x.ndim == 0:
+            vals, idx = vals.reshape(()), idx.reshape(())
+        ctx.meta = (x.shape, axis, idx)
+        return vals, idx.astype(np.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        shape, axis, idx = ctx.meta
+        return select_backward(grad, idx, axis, shape, True, accumulate=True), None, None
+
+
+class Cummin(Cummax):
+    pass
+
+
+def cummax(input, dim, *, out=None):
+    return _cummax_t(*Cummax.apply(input, wrap_dim(dim, input.ndim), True))
+
+
+def cummin(input, dim, *, out=None):
+    return _cummin_t(*Cummin.apply(input, wrap_dim(dim, input.ndim), False))
+
+
+# ---- unique ------------------------------------------------------------------------------------
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """Distinct values (sorted), optionally with the inverse map and counts (no gradient)."""
+    x = input._data
+    xp = array_module(x)
+    axis = None if dim is None else wrap_dim(dim, x.ndim)
+    vals, inv, counts = xp.unique(x, return_inverse=True, return_counts=True, axis=axis)
+    new = _op._new_tensor
+    out = [new(vals)]
+    if return_inverse:
+        out.append(new(inv.reshape(x.shape if axis is None else -1).astype(np.int64)))
+    if return_counts:
+        out.append(new(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)

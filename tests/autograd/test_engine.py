@@ -1,0 +1,339 @@
+"""The backward engine against torch: accumulation, retain_graph, errors, inputs=, autograd.grad,
+long chains, diamonds, the version counter, .data, retain_grad, next_functions, leaves."""
+import gc
+import time
+
+import numpy as np
+import pytest
+from _both import names, same
+from oracle import check
+
+
+def _leaf(lib, values=(1.0, 2.0, 3.0), dtype=None):
+    return lib.tensor(list(values), dtype=dtype or lib.float32, requires_grad=True)
+
+
+def test_grad_accumulates_across_backward_calls():
+    def fn(lib):
+        x = _leaf(lib)
+        (x * x).sum().backward()
+        first = x.grad.clone()
+        (x * 3).sum().backward()
+        second = x.grad.clone()
+        x.grad.data.zero_()
+        return first, second, x.grad
+    same(fn)
+
+
+def test_second_backward_through_freed_graph_raises():
+    def fn(lib):
+        x = _leaf(lib)
+        y = (x * x).sum()
+        y.backward()
+        y.backward()
+    same(fn, same_message=True)
+
+
+def test_retain_graph_allows_second_backward():
+    def fn(lib):
+        x = _leaf(lib)
+        y = (x * x).exp().sum()
+        y.backward(retain_graph=True)
+        y.backward()
+        return x.grad
+    same(fn)
+
+
+def test_graph_without_saved_tensors_runs_twice():
+    def fn(lib):
+        x = _leaf(lib)
+        y = (x + x).sum()
+        y.backward()
+        y.backward()
+        return x.grad
+    same(fn)
+
+
+@pytest.mark.parametrize("case", ["nonscalar", "shape", "no_grad", "int_scalar"])
+def test_backward_errors(case):
+    def fn(lib):
+        x = _leaf(lib)
+        if case == "nonscalar":
+            (x * 2).backward()
+        elif case == "shape":
+            (x * 2).backward(lib.ones(4))
+        elif case == "no_grad":
+            lib.ones(3).sum().backward()
+        else:
+            lib.ones(3, dtype=lib.int64).sum().backward()
+    same(fn, same_message=case != "int_scalar")
+
+
+def test_backward_inputs_only_accumulates_those():
+    def fn(lib):
+        x, y = _leaf(lib), _leaf(lib, (4.0, 5.0, 6.0))
+        (x * y).sum().backward(inputs=[x])
+        return x.grad, y.grad
+    same(fn)
+
+
+def test_backward_inputs_non_leaf():
+    def fn(lib):
+        x = _leaf(lib)
+        h = x * 2
+        (h * h).sum().backward(inputs=[h])
+        return h.grad, x.grad
+    same(fn)
+
+
+def test_backward_inputs_empty_raises():
+    same(lambda lib: (_leaf(lib) * 2).sum().backward(inputs=[]))
+
+
+def test_backward_on_leaf_scalar():
+    def fn(lib):
+        x = lib.tensor(3.0, requires_grad=True)
+        x.backward()
+        return x.grad
+    same(fn)
+
+
+def test_backward_jacobian_vector_product():
+    def fn(lib):
+        x = _leaf(lib)
+        k = x * x
+        k.backward(lib.tensor([0.1, 1.0, 0.001]))
+        return x.grad
+    same(fn)
+
+
+def test_backward_create_graph_grad_has_history():
+    def fn(lib):
+        x = _leaf(lib)
+        (x ** 3).sum().backward(create_graph=True)
+        g = x.grad
+        return g, g.requires_grad, type(g.grad_fn).__name__ is not None
+    same(fn)
+
+
+# ---- autograd.grad --------------------------------------------------------------------------
+
+
+def test_grad_unused_raises():
+    def fn(lib):
+        x, y = _leaf(lib), _leaf(lib)
+        return lib.autograd.grad((x * 2).sum(), [x, y])
+    same(fn, same_message=True)
+
+
+def test_grad_allow_unused_and_materialize():
+    def fn(lib):
+        x, y = _leaf(lib), _leaf(lib)
+        a = lib.autograd.grad((x * 2).sum(), [x, y], allow_unused=True, retain_graph=True)
+        b = lib.autograd.grad((x * 2).sum(), [x, y], materialize_grads=True)
+        return a, b
+    same(fn)
+
+
+def test_grad_create_graph_second_derivative():
+    def fn(lib):
+        x = _leaf(lib)
+        g, = lib.autograd.grad((x ** 3).sum(), x, create_graph=True)
+        g2, = lib.autograd.grad(g.sum(), x)
+        return g, g2, g.requires_grad
+    same(fn)
+
+
+def test_grad_outputs_and_non_leaf_inputs():
+    def fn(lib):
+        x = _leaf(lib)
+        h = x * 3
+        y = h * h
+        gh, gx = lib.autograd.grad(y, [h, x], grad_outputs=lib.tensor([1.0, 0.5, -2.0]))
+        return gh, gx, x.grad
+    same(fn)
+
+
+def test_grad_does_not_touch_dot_grad():
+    def fn(lib):
+        x = _leaf(lib)
+        lib.autograd.grad((x * x).sum(), x)
+        return x.grad
+    same(fn)
+
+
+def test_grad_input_without_grad_raises():
+    same(lambda lib: lib.autograd.grad((_leaf(lib) * 2).sum(), lib.ones(3)), same_message=True)
+
+
+# ---- graph shapes ---------------------------------------------------------------------------
+
+
+def test_long_chain_backward_is_iterative_and_fast():
+    def fn(lib):
+        x = _leaf(lib)
+        y = x
+        for _ in range(10_000):
+            y = y * 1.0001
+        start = time.perf_counter()
+        y.sum().backward()
+        elapsed = time.perf_counter() - start
+        del y
+        gc.collect()
+        return x.grad, elapsed < 10.0
+    same(fn, rtol=1e-4)
+
+
+def test_diamond_graph():
+    check(lambda x: (x * 2).exp() + (x * 2) * 3 + (x * 2), shapes=[(2, 3)], grad2=True)
+
+
+def test_shared_subexpression_twice():
+    check(lambda x, y: (x @ y) * (x @ y).sum(), shapes=[(2, 3), (3, 4)], grad2=True)
+
+
+# ---- version counter, .data, detach ---------------------------------------------------------
+
+
+def test_inplace_on_saved_input_raises():
+    def fn(lib):
+        x = _leaf(lib)
+        h = x * 1
+        y = h * h
+        h.mul_(2)
+        y.sum().backward()
+    same(fn, same_message=True)
+
+
+def test_inplace_on_saved_output_raises():
+    def fn(lib):
+        x = _leaf(lib)
+        y = x.exp()
+        y.add_(1)
+        y.sum().backward()
+    same(fn, same_message=True)
+
+
+def test_inplace_through_detach_shares_version():
+    def fn(lib):
+        x = _leaf(lib)
+        z = x * x
+        x.detach().add_(1)
+        z.sum().backward()
+    same(fn, same_message=True)
+
+
+def test_inplace_on_unsaved_tensor_is_fine():
+    def fn(lib):
+        x = _leaf(lib)
+        h = x * 2
+        y = h + 1  # add saves nothing
+        h.mul_(3)
+        y.sum().backward()
+        return x.grad, h._version
+    same(fn)
+
+
+def test_data_changes_are_not_tracked():
+    def fn(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        y = x * 2
+        x.data *= 100
+        y.backward()
+        return x.grad, x.detach(), x._version
+    same(fn)
+
+
+def test_numpy_on_requires_grad_raises():
+    same(lambda lib: _leaf(lib).numpy(), same_message=True)
+
+
+def test_detach_and_detach_():
+    def fn(lib):
+        x = _leaf(lib)
+        h = x * 2
+        d = h.detach()
+        h.detach_()
+        return d.requires_grad, d.is_leaf, h.requires_grad, h.is_leaf, h.grad_fn is None
+    same(fn)
+
+
+def test_requires_grad_on_non_leaf_raises():
+    same(lambda lib: (_leaf(lib) * 2).requires_grad_(False), same_message=True)
+
+
+def test_requires_grad_on_int_raises():
+    same(lambda lib: lib.ones(2, dtype=lib.int64).requires_grad_(), match="floating point")
+
+
+def test_retain_grad_on_non_leaf():
+    def fn(lib):
+        x = _leaf(lib)
+        h = x * 2
+        h.retain_grad()
+        (h * h).sum().backward()
+        return h.grad, h.is_leaf, h.retains_grad, x.retains_grad
+    same(fn)
+
+
+def test_requires_grad_propagation():
+    def fn(lib):
+        x, y = _leaf(lib), lib.ones(3)
+        with lib.no_grad():
+            z = x * 2
+        return ((x + y).requires_grad, (y * 2).requires_grad, (x > 0).requires_grad,
+                z.requires_grad, x.is_leaf, (x + y).is_leaf, y.is_leaf, z.is_leaf)
+    same(fn)
+
+
+# ---- grad_fn structure ----------------------------------------------------------------------
+
+
+def test_next_functions_structure():
+    def fn(lib):
+        x = _leaf(lib)
+        c = lib.ones(3)
+        y = (x * c).exp() + x
+        add = y.grad_fn
+        exp = add.next_functions[0][0]
+        mul = exp.next_functions[0][0]
+        return (type(add).__name__, add.name(), names(add.next_functions),
+                names(exp.next_functions), names(mul.next_functions),
+                mul.next_functions[0][0].variable is x)
+    same(fn)
+
+
+def test_accumulate_grad_is_shared_per_leaf():
+    def fn(lib):
+        x = _leaf(lib)
+        a, b = x * 2, x.exp()
+        return a.grad_fn.next_functions[0][0] is b.grad_fn.next_functions[0][0]
+    same(fn)
+
+
+def test_float64_grad_dtype():
+    def fn(lib):
+        x = _leaf(lib, dtype=lib.float64)
+        (x * lib.ones(3)).sum().backward()
+        return x.grad
+    same(fn)
+
+
+def test_non_contiguous_leaf():
+    arr = np.arange(6, dtype=np.float32).reshape(2, 3).T
+    check(lambda x: (x * x).sum(), inputs=[arr], grad2=True)
+
+
+
+def test_grad_is_grads_batched():
+    def fn(lib):
+        x = _leaf(lib)
+        return lib.autograd.grad(x * x, x, lib.eye(3), is_grads_batched=True)
+    same(fn)
+
+
+def test_grad_outputs_count_mismatch():
+    def fn(lib):
+        x = _leaf(lib)
+        lib.autograd.grad([x * 2, x * 3], x, [lib.ones(3)])
+    same(fn, same_message=True)
