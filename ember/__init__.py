@@ -5,15 +5,39 @@ The public surface is re-exported from the modules that own it; each lists its n
 from __future__ import annotations
 
 from . import _dtype as _dtype_mod
-from ._dtype import (bfloat16, bool, double, dtype, finfo, float, float16, float32, float64,
-                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
-                     promote_types, set_default_dtype, short, uint8)
+from . import _printing, accelerator, autograd, backends, cuda
+from . import random as _random
+from ._dtype import (
+    bfloat16,
+    bool,
+    double,
+    dtype,
+    finfo,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    iinfo,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from ._printing import *
 from ._tensor import Tensor
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
+from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 from .device import device
-from .size import Size
 from .ops import conversion as _conversion
 from .ops import creation as _creation
 from .ops import elementwise as _elementwise
@@ -21,19 +45,15 @@ from .ops import indexing as _indexing
 from .ops import linalg as _linalg
 from .ops import reduction as _reduction
 from .ops import shape as _shape
-from . import random as _random
-from . import _printing
-from . import accelerator, autograd, backends, cuda  # noqa: F401
-from .backends import get_float32_matmul_precision, set_float32_matmul_precision
-from .ops.conversion import *  # noqa: F401,F403
-from .ops.creation import *  # noqa: F401,F403
-from .ops.elementwise import *  # noqa: F401,F403
-from .ops.indexing import *  # noqa: F401,F403
-from .ops.linalg import *  # noqa: F401,F403
-from .ops.reduction import *  # noqa: F401,F403
-from .ops.shape import *  # noqa: F401,F403
-from .random import *  # noqa: F401,F403
-from ._printing import *  # noqa: F401,F403
+from .ops.conversion import *
+from .ops.creation import *
+from .ops.elementwise import *
+from .ops.indexing import *
+from .ops.linalg import *
+from .ops.reduction import *
+from .ops.shape import *
+from .random import *
+from .size import Size
 
 __version__ = "0.1.0"
 
@@ -68,7 +88,7 @@ def is_floating_point(input: Tensor) -> bool:
     return input.is_floating_point()
 
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - grouped by theme, like torch.__all__
     "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "strided",
     "get_float32_matmul_precision", "set_float32_matmul_precision",
     "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int",

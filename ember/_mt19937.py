@@ -62,6 +62,7 @@ class Generator:
         "__weakref__",
         "_bg",
         "_device",
+        "_draw32",
         "_fresh",
         "_normal_double",
         "_normal_float",
@@ -71,6 +72,7 @@ class Generator:
     def __init__(self, device="cpu") -> None:
         self._device = as_device(device)
         self._bg = np.random.MT19937(0)
+        self._draw32 = np.random.Generator(self._bg).integers
         self._reseed(_DEFAULT_SEED)
 
     # ---- seeding -------------------------------------------------------------------------------
@@ -164,6 +166,7 @@ class Generator:
     def __setstate__(self, d) -> None:
         self._device = as_device(d["device"])
         self._bg = np.random.MT19937(0)
+        self._draw32 = np.random.Generator(self._bg).integers
         self._load_bytes(d["state"])
 
     def __repr__(self) -> str:
@@ -175,6 +178,14 @@ class Generator:
         if n:
             self._fresh = False
         return self._bg.random_raw(n)
+
+    def _u32(self, n: int) -> np.ndarray:
+        """n u32 draws as a uint32 array (NumPy's full-range integers are the raw outputs)."""
+        if n:
+            self._fresh = False
+        if n < 512:
+            return self._bg.random_raw(n).astype(np.uint32)
+        return self._draw32(0, 1 << 32, n, np.uint32)
 
     def _u64(self, n: int) -> np.ndarray:
         r = self._raw(2 * n)

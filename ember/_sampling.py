@@ -24,8 +24,6 @@ import numpy as np
 _f32 = np.float32
 _f64 = np.float64
 _i32 = np.int32
-_LD = np.longdouble
-_LD_EXTENDED = np.finfo(_LD).nmant >= 63
 
 
 # ---- uniforms ----------------------------------------------------------------------------------
@@ -33,42 +31,100 @@ _LD_EXTENDED = np.finfo(_LD).nmant >= 63
 
 def uniform24(g, n: int) -> np.ndarray:
     """float32 in [0, 1): 24 random bits per draw."""
-    return (g._raw(n) & 0xFFFFFF).astype(_f32) * _f32(2.0 ** -24)
+    if n < 512:
+        u = (g._raw(n) & 0xFFFFFF).astype(_f32)
+    else:
+        r = g._u32(n)
+        np.bitwise_and(r, 0xFFFFFF, out=r)
+        u = r.view(_i32).astype(_f32)
+    u *= _f32(2.0 ** -24)
+    return u
 
 
 def uniform53(g, n: int) -> np.ndarray:
-    """float64 in [0, 1): 53 bits of a u64 per draw."""
-    r = g._raw(2 * n)
-    return (((r[0::2] & 0x1FFFFF) << 32) | r[1::2]).astype(_f64) * 2.0 ** -53
+    """float64 in [0, 1): 53 bits of a u64 per draw (the first u32 is the high word)."""
+    r = g._u32(2 * n).reshape(n, 2)
+    v = np.empty((n, 2), np.uint32)  # little-endian (low, high) halves of an int64
+    np.bitwise_and(r[:, 0], 0x1FFFFF, out=v[:, 1])
+    v[:, 0] = r[:, 1]
+    u = v.view(np.int64).reshape(n).astype(_f64)
+    u *= 2.0 ** -53
+    return u
 
 
 def fma64(a, b, c) -> np.ndarray:
     """Correctly rounded a * b + c in float64 (PyTorch's kernels are compiled with FMA).
 
-    The product is split exactly (Dekker), summed in extended precision, and the few results
-    that land near a rounding boundary are redone exactly with fractions.
+    Boldo and Melquiond's emulation: a * b split exactly (Dekker), c added exactly (TwoSum),
+    the two low parts summed rounding to odd, then one rounding. Results near underflow or
+    overflow, where the splits are not exact, are redone exactly with fractions.
     """
     a, b, c = np.broadcast_arrays(np.asarray(a, _f64), np.asarray(b, _f64), np.asarray(c, _f64))
+    out = np.empty(a.shape, _f64)
+    af, bf, cf, of = (v.reshape(-1) for v in (a, b, c, out))
+    n = of.size
+    step = min(n, 1 << 14)
+    w = [np.empty(step, _f64) for _ in range(6)]
     with np.errstate(all="ignore"):
+        for i in range(0, n, step):
+            j = min(n, i + step)
+            _fma64_chunk(af[i:j], bf[i:j], cf[i:j], of[i:j], [v[:j - i] for v in w])
         p = a * b
-        if _LD_EXTENDED:
-            ah, al = _split(a)
-            bh, bl = _split(b)
-            e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-            s = (p.astype(_LD) + c) + e
-            r = s.astype(_f64)
-            d = np.abs(s - r)
-            half = np.spacing(np.abs(r)).astype(_LD) / 2
-            tol = np.abs(s) * _LD(2.0 ** -58)
-            risky = ((np.abs(d - half) <= tol) | (np.abs(d - half / 2) <= tol)) & np.isfinite(r)
-        else:
-            r = p + c
-            risky = np.isfinite(r)
+        risky = np.abs(p)
+        risky = ((risky < 2.0 ** -900) & (p != 0)) | (risky > 2.0 ** 1000)
+        risky |= (np.abs(a) > 2.0 ** 990) | (np.abs(b) > 2.0 ** 990)
+        finite = np.isfinite(a) & np.isfinite(b) & np.isfinite(c)
+        if not finite.all():
+            out = np.where(finite, out, p + c)  # infinities and NaN propagate as in an FMA
+        risky &= finite
     if risky.any():
-        r = np.array(r, copy=True)
         for i in zip(*np.nonzero(risky)):
-            r[i] = float(Fraction(float(a[i])) * Fraction(float(b[i])) + Fraction(float(c[i])))
-    return r
+            exact = Fraction(float(a[i])) * Fraction(float(b[i])) + Fraction(float(c[i]))
+            try:
+                out[i] = float(exact)
+            except OverflowError:
+                out[i] = math.inf if exact > 0 else -math.inf
+    return out
+
+
+def _fma64_chunk(a, b, c, out, w) -> None:
+    p, e, h, t, u, v = w
+    np.multiply(a, b, out=p)
+    _split_into(a, h, t, u)  # a = h + t
+    _split_into(b, u, v, e)  # b = u + v
+    np.multiply(h, u, out=e)
+    np.subtract(e, p, out=e)
+    np.multiply(h, v, out=h)
+    np.add(e, h, out=e)
+    np.multiply(t, u, out=h)
+    np.add(e, h, out=e)
+    np.multiply(t, v, out=h)
+    np.add(e, h, out=e)  # a * b == p + e exactly
+    _two_sum_into(c, p, out, t, h)  # c + p == out + t
+    _two_sum_into(t, e, u, v, h)  # t + e == u + v
+    v_bits = u.view(np.int64)
+    np.bitwise_and(v_bits, 1, out=h.view(np.int64))
+    odd = np.flatnonzero((h.view(np.int64) == 0) & (v != 0))
+    if odd.size:  # round to odd: step off an even last bit toward the exact sum
+        u[odd] = np.nextafter(u[odd], np.copysign(np.inf, v[odd]))
+    np.add(out, u, out=out)
+
+
+def _split_into(x, hi, lo, tmp) -> None:
+    np.multiply(x, 134217729.0, out=tmp)
+    np.subtract(tmp, x, out=hi)
+    np.subtract(tmp, hi, out=hi)
+    np.subtract(x, hi, out=lo)
+
+
+def _two_sum_into(x, y, s, err, tmp) -> None:
+    """s + err == x + y exactly (five distinct buffers)."""
+    np.add(x, y, out=s)
+    np.subtract(s, x, out=tmp)  # bb
+    np.subtract(s, tmp, out=err)
+    np.subtract(x, err, out=err)
+    np.subtract(y, tmp, out=tmp)
+    np.add(err, tmp, out=err)
 
 
 def _split(x):
@@ -77,9 +133,31 @@ def _split(x):
     return hi, x - hi
 
 
-def _fma32(x, scale, shift) -> np.ndarray:
-    """float32 fma(x, scale, shift): the product is exact in double, one rounding after."""
-    return (x.astype(_f64) * _f64(_f32(scale)) + _f64(_f32(shift))).astype(_f32)
+def _two_sum(x, y):
+    s = x + y
+    bb = s - x
+    return s, (x - (s - bb)) + (y - bb)
+
+
+def _fma32(x, scale, shift, out=None) -> np.ndarray:
+    """float32 fma(x, scale, shift), correctly rounded: x * scale is exact in double, the sum is
+    rounded to double then to float32, and the rare double-rounding ties are corrected."""
+    scale, shift = float(_f32(scale)), float(_f32(shift))
+    if out is None:
+        out = np.empty(x.shape, _f32)
+    xf, of = x.reshape(-1), out.reshape(-1)
+    n = xf.size
+    step = min(n, 1 << 16)
+    t = np.empty(step, _f64)
+    lo = np.empty(step, np.int64)
+    for i in range(0, n, step):
+        j = min(n, i + step)
+        tt, ll = t[:j - i], lo[:j - i]
+        np.multiply(xf[i:j], scale, out=tt, dtype=_f64)
+        np.add(tt, shift, out=tt)
+        _fix_ties(tt, xf[i:j], scale, shift, ll)
+        np.copyto(of[i:j], tt)
+    return out
 
 
 def uniform(g, n: int, np_dtype, low: float, high: float) -> np.ndarray:
@@ -114,23 +192,24 @@ def normal(g, n: int, np_dtype, mean: float = 0.0, std: float = 1.0,
         return normal_serial(g, n, mean, std).astype(kind)
     if kind == _f64:
         return _normal_fill_double(g, n, mean, std)
+    m = n - n % 16
     if kind == _f32:
         x = uniform24(g, n)
-        m = n - n % 16
-        x[:m] = _box_muller_avx2(x[:m])
+        _box_muller_avx2(x[:m], out=x[:m])
     else:  # half and bfloat16 draw only whole blocks, then the tail block
-        m = n - n % 16
         x = np.empty(n, _f32)
-        x[:m] = _box_muller_avx2(uniform24(g, m))
+        _box_muller_avx2(uniform24(g, m), out=x[:m])
     if n % 16:
         x[n - 16:] = _box_muller_avx2(uniform24(g, 16))
     if mean != 0.0 or std != 1.0:
-        x = _fma32(x, std, mean)
+        x = _fma32(x, std, mean, out=x)
     return x if kind == _f32 else x.astype(kind)
 
 
 def normal_serial(g, n: int, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
     """at::normal_distribution<double> per element: Box-Muller whose sine half is cached."""
+    if n <= 64:
+        return np.array(_normal_serial_list(g, n, mean, std), _f64)
     out = np.empty(n, _f64)
     k = 0
     if n and g._normal_double is not None:
@@ -154,6 +233,34 @@ def normal_serial(g, n: int, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
     return out
 
 
+def _normal_serial_list(g, n: int, mean: float, std: float) -> list:
+    """normal_serial for a few values, in Python floats (the same libm calls, no array setup)."""
+    vals = []
+    if n and g._normal_double is not None:
+        vals.append(g._normal_double)
+        g._normal_double = None
+    rest = n - len(vals)
+    if rest:
+        r = g._raw(4 * ((rest + 1) // 2)).tolist()
+        two_pi, scale, log1p, sqrt, cos, sin = 2.0 * math.pi, 2.0 ** -53, math.log1p, \
+            math.sqrt, math.cos, math.sin
+        for i in range(0, len(r), 4):
+            a = (((r[i] & 0x1FFFFF) << 32) | r[i + 1]) * scale
+            b = (((r[i + 2] & 0x1FFFFF) << 32) | r[i + 3]) * scale
+            radius = sqrt(-2.0 * log1p(-b))
+            theta = two_pi * a
+            vals.append(radius * cos(theta))
+            vals.append(radius * sin(theta))
+        if rest % 2:
+            g._normal_double = vals.pop()
+    if mean != 0.0 or std != 1.0:
+        if not (math.isfinite(mean) and math.isfinite(std)):
+            return fma64(np.array(vals, _f64), std, mean).tolist()
+        fm, fs = Fraction(mean), Fraction(std)
+        vals = [float(Fraction(v) * fs + fm) for v in vals]
+    return vals
+
+
 def _normal_fill_double(g, n: int, mean: float, std: float) -> np.ndarray:
     x = uniform53(g, n)
     m = n - n % 16
@@ -175,75 +282,208 @@ def _box_muller_double(u: np.ndarray) -> np.ndarray:
     return out.reshape(-1)
 
 
-def _box_muller_avx2(u: np.ndarray) -> np.ndarray:
-    """normal_fill_16_AVX2 over whole 16-blocks of float32 uniforms."""
-    a = u.reshape(-1, 16)
-    radius = np.sqrt(_f32(-2.0) * _log256(np.subtract(_f32(1.0), a[:, :8]).reshape(-1)))
-    sin, cos = _sincos256(np.multiply(_f32(2.0 * math.pi), a[:, 8:]).reshape(-1))
-    radius, sin, cos = (v.reshape(-1, 8) for v in (radius, sin, cos))
-    out = np.empty_like(a)
-    np.multiply(radius, cos, out=out[:, :8])
-    np.multiply(radius, sin, out=out[:, 8:])
-    return out.reshape(-1)
+# The float32 kernel: every step of avx_mathfun's log256_ps / sincos256_ps, on preallocated
+# buffers in chunks. An FMA of float32 operands is emulated as float64 `a * b` (exact), `+ c`, then
+# a rounding to float32. That double rounding differs from one rounding only when the float64 sum
+# is exactly halfway between two floats while the exact sum is not; `_madd_exact` corrects those
+# cases. Over the kernels' whole input domain (the 2**24 possible uniforms) the plain `_madd`
+# never hits one, which tests/test_random.py checks exhaustively, so the hot path skips the check.
+
+_CHUNK = 1 << 15  # (radius, angle) pairs per pass: the temporaries stay in cache
+
+_LOG_P = [float(_f32(v)) for v in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1,
+                                   -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
+                                   2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)]
+_LOG_Q1 = _f32(-2.12194440e-4)
+_LOG_Q2 = _f32(0.693359375)  # 9 significant bits: e * Q2 is exact in float32
+_SQRTHF = _f32(0.707106781186547524)
+_FOPI = _f32(1.27323954473516)
+_DP1 = _f32(-0.78515625)  # DP1 and DP2 have few bits: y * DP is exact for y in {0, 2, .., 8}
+_DP2 = _f32(-2.4187564849853515625e-4)
+_DP3 = float(_f32(-3.77489497744594108e-8))
+_COS = [float(_f32(v)) for v in (2.443315711809948e-5, -1.388731625493765e-3,
+                                 4.166664568298827e-2)]
+_SIN = [float(_f32(v)) for v in (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1)]
+_TWO_PI = _f32(2.0 * math.pi)
 
 
-def _madd(a, b, c):
-    """Contracted a * b + c in float32: the product of two floats is exact in double, so one
-    double add and one rounding give the FMA result."""
-    t = np.multiply(a, b, dtype=_f64)
-    t += c
-    return t.astype(_f32)
+def _madd(t, c, out32, back=True) -> None:
+    """out32 = float32(t + c) for t an exact float64 product; t keeps the rounded value."""
+    np.add(t, c, out=t)
+    np.copyto(out32, t)
+    if back:
+        np.copyto(t, out32)
 
 
-_LOG_P = [_f32(v) for v in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1,
-                            -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
-                            2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)]
-_MIN_NORM = np.array(0x00800000, _i32).view(_f32)
-_HALF_BITS = np.array(0.5, _f32).view(_i32)
+def _madd_exact(t, c, out32, back=True) -> None:
+    """_madd with the double-rounding ties corrected: a correctly rounded float32 FMA."""
+    p = t.copy()
+    np.add(t, c, out=t)
+    _fix_ties(t, p, 1.0, c)
+    np.copyto(out32, t)
+    if back:
+        np.copyto(t, out32)
 
 
-def _log256(x: np.ndarray) -> np.ndarray:
-    """avx_mathfun's log256_ps (Cephes logf) for positive float32 input."""
-    x = np.maximum(x, _MIN_NORM)
+def _fix_ties(t, a, b, c, scratch=None) -> int:
+    """Nudge t = fl64(a * b + c) (a * b exact) off a float32 halfway point toward the exact sum.
+
+    Only where t sits exactly halfway between two float32s (or in float32's subnormal range) can
+    the float64 sum round differently from the exact one; returns how many were nudged.
+    """
+    bits = t.view(np.int64)
+    low = np.bitwise_and(bits, 0x1FFFFFFF, out=scratch)
+    cand = low == 0x10000000
+    np.abs(t, out=low.view(_f64))
+    a_t = low.view(_f64)
+    cand |= (a_t < 2.0 ** -126) & (a_t > 0)
+    idx = np.flatnonzero(cand)
+    if not idx.size:
+        return 0
+    s = t[idx]
+    pp = np.broadcast_to(a, t.shape)[idx].astype(_f64) * b
+    cc = np.broadcast_to(np.asarray(c, _f64), t.shape)[idx]
+    tiny = np.abs(s) < 2.0 ** -126
+    tie = np.where(tiny, np.mod(s * 2.0 ** 149, 1.0) == 0.5, True)
+    _, err = _two_sum(pp, cc)  # p + c == s + err exactly
+    fix = tie & (err != 0)
+    if fix.any():
+        s[fix] = np.nextafter(s[fix], np.copysign(np.inf, err[fix]))
+        t[idx] = s
+    return int(fix.sum())
+
+
+class _Work:
+    """Scratch buffers for one chunk of the float32 Box-Muller kernel."""
+
+    __slots__ = ("d0", "d1", "d2", "f", "i0", "i1", "i2")
+
+    def __init__(self, m: int, base: _Work | None = None) -> None:
+        if base is None:
+            self.f = [np.empty(m, _f32) for _ in range(10)]
+            self.d0, self.d1, self.d2 = (np.empty(m, _f64) for _ in range(3))
+            self.i0, self.i1, self.i2 = (np.empty(m, _i32) for _ in range(3))
+        else:  # the first m elements of base's buffers
+            self.f = [v[:m] for v in base.f]
+            self.d0, self.d1, self.d2 = base.d0[:m], base.d1[:m], base.d2[:m]
+            self.i0, self.i1, self.i2 = base.i0[:m], base.i1[:m], base.i2[:m]
+
+
+def _radius(x, out, w, madd) -> None:
+    """out = sqrt(-2 * log256_ps(x)) for float32 x in (0, 1] (x is overwritten)."""
+    e, xr, z, y, q, mask = w.f[2:8]
+    t, x64, z64 = w.d0, w.d1, w.d2
+    ei, mi = w.i0, w.i1
     bits = x.view(_i32)
-    e = ((bits >> 23) - 0x7F).astype(_f32) + _f32(1.0)
-    x = ((bits & ~_i32(0x7F800000)) | _HALF_BITS).view(_f32)
-    mask = x < _f32(0.707106781186547524)
-    x = (x - _f32(1.0)) + np.where(mask, x, _f32(0.0))
-    e = e - mask.astype(_f32)
-    z = x * x
-    y = np.full_like(x, _LOG_P[0])
+    np.right_shift(bits, 23, out=ei)
+    np.bitwise_and(bits, 0x007FFFFF, out=mi)
+    np.bitwise_or(mi, 0x3F000000, out=mi)  # mantissa in [0.5, 1)
+    m = mi.view(_f32)
+    np.less(m, _SQRTHF, out=mask)  # 1.0 below sqrt(1/2), else 0.0
+    np.subtract(ei, 126, out=ei)
+    np.copyto(e, ei)
+    np.subtract(e, mask, out=e)
+    np.multiply(m, mask, out=mask)
+    np.subtract(m, _f32(1.0), out=xr)
+    np.add(xr, mask, out=xr)  # exact: 2m - 1 below sqrt(1/2), m - 1 above
+    np.copyto(x64, xr)
+    np.multiply(xr, xr, out=z)
+    np.copyto(z64, z)
+    np.multiply(x64, _LOG_P[0], out=t)
     for p in _LOG_P[1:]:
-        y = _madd(y, x, p)
-    y = y * x
-    y = _madd(y, z, e * _f32(-2.12194440e-4))
-    y = _madd(-z, _f32(0.5), y)
-    return _madd(e, _f32(0.693359375), x + y)
+        madd(t, p, y)
+        np.multiply(t, x64, out=t)
+    np.copyto(y, t)  # fl32(y * x)
+    np.multiply(e, _LOG_Q1, out=q)
+    np.copyto(t, y)
+    np.multiply(t, z64, out=t)
+    madd(t, q, y, back=False)  # fma(y, z, e * q1)
+    np.multiply(z, _f32(-0.5), out=z)
+    np.add(y, z, out=y)  # fma(-z, 0.5, y): the product is exact
+    np.add(y, xr, out=y)
+    np.multiply(e, _LOG_Q2, out=e)
+    np.add(y, e, out=y)  # fma(e, q2, x + y): the product is exact
+    np.multiply(y, _f32(-2.0), out=y)
+    np.sqrt(y, out=out)
 
 
-def _sincos256(x: np.ndarray):
-    """avx_mathfun's sincos256_ps (Cephes sinf/cosf) for float32 input; returns (sin, cos)."""
-    sign_sin = x.view(_i32) & _i32(-0x80000000)
-    x = np.abs(x)
-    j = (x * _f32(1.27323954473516)).astype(_i32)
-    j = (j + 1) & ~_i32(1)
-    y = j.astype(_f32)
-    sign_sin = sign_sin ^ ((j & 4) << 29)
-    sign_cos = (~(j - 2) & 4) << 29
-    poly = (j & 2) == 0
-    x = _madd(y, _f32(-0.78515625), x)
-    x = _madd(y, _f32(-2.4187564849853515625e-4), x)
-    x = _madd(y, _f32(-3.77489497744594108e-8), x)
-    z = x * x
-    yc = _madd(np.full_like(z, _f32(2.443315711809948e-5)), z, _f32(-1.388731625493765e-3))
-    yc = _madd(yc, z, _f32(4.166664568298827e-2))
-    yc = _madd(yc * z, z, -(z * _f32(0.5))) + _f32(1.0)
-    ys = _madd(np.full_like(z, _f32(-1.9515295891e-4)), z, _f32(8.3321608736e-3))
-    ys = _madd(ys, z, _f32(-1.6666654611e-1))
-    ys = _madd(ys * z, x, x)
-    s = np.where(poly, ys, yc)
-    c = np.where(poly, yc, ys)
-    return (s.view(_i32) ^ sign_sin).view(_f32), (c.view(_i32) ^ sign_cos).view(_f32)
+def _sincos(x, s_out, c_out, w, madd) -> None:
+    """(sin, cos) of float32 x in [0, 8 * pi / 4) by sincos256_ps (x is overwritten)."""
+    y, z, yc, ys, hz = w.f[2:7]
+    t, x64, z64 = w.d0, w.d1, w.d2
+    j, swap, ssin = w.i0, w.i1, w.i2
+    np.multiply(x, _FOPI, out=y)
+    np.copyto(j, y, casting="unsafe")  # truncation, as _mm256_cvttps_epi32
+    np.add(j, 1, out=j)
+    np.bitwise_and(j, -2, out=j)
+    np.copyto(y, j)
+    np.left_shift(j, 30, out=swap)
+    np.right_shift(swap, 31, out=swap)  # all ones where j & 2: the polynomials swap
+    np.bitwise_and(j, 4, out=ssin)
+    np.left_shift(ssin, 29, out=ssin)  # the sine's sign bit (x >= 0)
+    np.subtract(j, 2, out=j)
+    np.invert(j, out=j)
+    np.bitwise_and(j, 4, out=j)
+    np.left_shift(j, 29, out=j)  # the cosine's sign bit
+    np.multiply(y, _DP1, out=z)
+    np.add(x, z, out=x)
+    np.multiply(y, _DP2, out=z)
+    np.add(x, z, out=x)
+    np.copyto(t, y)
+    np.multiply(t, _DP3, out=t)
+    madd(t, x, x)
+    x64, t = t, x64  # t holds x rounded: keep it as x64
+    np.multiply(x, x, out=z)
+    np.copyto(z64, z)
+    np.multiply(z64, _COS[0], out=t)
+    madd(t, _COS[1], yc)
+    np.multiply(t, z64, out=t)
+    madd(t, _COS[2], yc, back=False)
+    np.multiply(yc, z, out=yc)
+    np.copyto(t, yc)
+    np.multiply(t, z64, out=t)
+    np.multiply(z, _f32(-0.5), out=hz)
+    madd(t, hz, yc, back=False)
+    np.add(yc, _f32(1.0), out=yc)
+    np.multiply(z64, _SIN[0], out=t)
+    madd(t, _SIN[1], ys)
+    np.multiply(t, z64, out=t)
+    madd(t, _SIN[2], ys, back=False)
+    np.multiply(ys, z, out=ys)
+    np.copyto(t, ys)
+    np.multiply(t, x64, out=t)
+    madd(t, x, ys, back=False)
+    ysv, ycv = ys.view(_i32), yc.view(_i32)
+    sv, cv = s_out.view(_i32), c_out.view(_i32)
+    np.bitwise_and(np.bitwise_xor(ysv, ycv, out=sv), swap, out=swap)  # bits to flip on a swap
+    np.bitwise_xor(ysv, swap, out=sv)
+    np.bitwise_xor(sv, ssin, out=sv)
+    np.bitwise_xor(ycv, swap, out=cv)
+    np.bitwise_xor(cv, j, out=cv)
+
+
+def _box_muller_avx2(u: np.ndarray, out: np.ndarray | None = None, madd=_madd) -> np.ndarray:
+    """normal_fill_16_AVX2 over whole 16-blocks of float32 uniforms (out may be u)."""
+    a = u.reshape(-1, 16)
+    if out is None:
+        out = np.empty_like(a)
+    o = out.reshape(-1, 16)
+    blocks = a.shape[0]
+    step = _CHUNK // 8
+    w = _Work(min(blocks, step) * 8)
+    for b0 in range(0, blocks, step):
+        b1 = min(blocks, b0 + step)
+        m = (b1 - b0) * 8
+        ww = w if m == w.d0.size else _Work(m, w)
+        xl, xa, sin, cos = ww.f[0], ww.f[1], ww.f[8], ww.f[9]
+        np.subtract(_f32(1.0), a[b0:b1, :8], out=xl.reshape(-1, 8))
+        np.multiply(_TWO_PI, a[b0:b1, 8:], out=xa.reshape(-1, 8))
+        _radius(xl, xl, ww, madd)
+        _sincos(xa, sin, cos, ww, madd)
+        r = xl.reshape(-1, 8)
+        np.multiply(r, cos.reshape(-1, 8), out=o[b0:b1, :8])
+        np.multiply(r, sin.reshape(-1, 8), out=o[b0:b1, 8:])
+    return out.reshape(-1)
 
 
 # ---- integers ----------------------------------------------------------------------------------
@@ -253,6 +493,13 @@ def random_from_to(g, n: int, np_dtype, low: int, span: int) -> np.ndarray:
     """random_(low, low + span): (draw % span) + low, with a u64 draw for wide ranges."""
     kind = np.dtype(np_dtype)
     wide = span >= 1 << 28 and kind not in (np.dtype(_f32), np.dtype(np.float16))
+    if not wide and span < 1 << 32:
+        r = g._u32(n)
+        np.remainder(r, np.uint32(span), out=r)
+        out = r.astype(np.int64)
+        if low:
+            out += np.int64(low)
+        return _to_kind(out, kind)
     v = g._u64(n) if wide else g._raw(n)
     if span >= 1 << 64:
         out = v.view(np.int64)
@@ -283,7 +530,7 @@ def random_default(g, n: int, np_dtype) -> np.ndarray:
 def _to_kind(v: np.ndarray, kind) -> np.ndarray:
     if kind == np.bool_:
         return v != 0
-    return v.astype(kind)
+    return v.astype(kind, copy=False)
 
 
 def randperm(g, n: int) -> np.ndarray:

@@ -19,6 +19,9 @@ from .device import device as _device_cls
 from .ops import _op
 from .ops import elementwise as _ew
 from .ops import linalg as _la
+from .ops.elementwise import Add as _Add
+from .ops.elementwise import Mul as _Mul
+from .ops.elementwise import binary as _binary
 from .size import Size
 
 _BY_NUMPY = _dt._BY_NUMPY
@@ -32,8 +35,17 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
              CreationMethods, RandomMethods):
     """An n-dimensional array on a device, with an optional autograd history."""
 
-    __slots__ = ("__weakref__", "_accum", "_base", "_data", "_grad", "_grad_fn", "_hooks",
-                 "_output_nr", "_requires_grad", "_retains_grad", "_vbox", "_view_of")
+    # The four fields every op touches are slots; the rest default on the class and are set in
+    # the instance dict only when they differ (views, leaves with grads or hooks), which keeps
+    # making a tensor to five stores. Like torch tensors, ember tensors accept user attributes.
+    __slots__ = ("__dict__", "__weakref__", "_data", "_grad_fn", "_requires_grad", "_vbox")
+    _grad = None
+    _base = None
+    _output_nr = 0
+    _accum = None
+    _hooks = None
+    _view_of = None
+    _retains_grad = False
 
     __hash__ = object.__hash__
     __array_priority__ = 1000  # NumPy scalars defer to our reflected operators
@@ -463,7 +475,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     # ---- Python operators -------------------------------------------------------------------
     def __add__(self, other):
-        return _ew.add(self, other)
+        return _binary(_Add, self, other)
 
     def __radd__(self, other):
         return _ew.add(other, self)
@@ -481,7 +493,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self.sub_(other)
 
     def __mul__(self, other):
-        return _ew.mul(self, other)
+        return _binary(_Mul, self, other)
 
     def __rmul__(self, other):
         return _ew.mul(other, self)
@@ -615,14 +627,7 @@ def _init_slots(t, data, requires_grad: bool) -> None:
     t._data = data
     t._requires_grad = requires_grad
     t._grad_fn = None
-    t._grad = None
     t._vbox = [0]
-    t._base = None
-    t._output_nr = 0
-    t._accum = None
-    t._hooks = None
-    t._view_of = None
-    t._retains_grad = False
 
 
 def _new_tensor(data, requires_grad: bool = False) -> Tensor:
@@ -631,14 +636,7 @@ def _new_tensor(data, requires_grad: bool = False) -> Tensor:
     t._data = data
     t._requires_grad = requires_grad
     t._grad_fn = None
-    t._grad = None
     t._vbox = [0]
-    t._base = None
-    t._output_nr = 0
-    t._accum = None
-    t._hooks = None
-    t._view_of = None
-    t._retains_grad = False
     return t
 
 

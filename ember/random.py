@@ -118,9 +118,25 @@ def _numel(shape) -> int:
 # ---- factories --------------------------------------------------------------------------------
 
 
+def _plain_shape(args, size):
+    """args when they are plain non-negative ints (the common call), else None."""
+    if size is not None:
+        return None
+    for a in args:
+        if a.__class__ is not int or a < 0:
+            return None
+    return args
+
+
 def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad: bool = False, pin_memory: bool = False):
     """Uniform samples on [0, 1)."""
+    shape = _plain_shape(args, size)
+    if shape is not None and out is None and dtype is None and device is None \
+            and not requires_grad:
+        d = _dt.get_default_dtype()
+        arr = S.uniform(_gen(generator), math.prod(shape), d.np_dtype, 0.0, 1.0)
+        return _op._new_tensor(arr.reshape(shape))
     shape = _sizes(args, size)
     d = _floating(dtype if out is None else out.dtype, "check_uniform_bounds")
     arr = S.uniform(_gen(generator), _numel(shape), d.np_dtype, 0.0, 1.0)
@@ -130,6 +146,12 @@ def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, de
 def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad: bool = False, pin_memory: bool = False):
     """Standard normal samples (torch's Box-Muller streams)."""
+    shape = _plain_shape(args, size)
+    if shape is not None and out is None and dtype is None and device is None \
+            and not requires_grad:
+        d = _dt.get_default_dtype()
+        arr = S.normal(_gen(generator), math.prod(shape), d.np_dtype)
+        return _op._new_tensor(arr.reshape(shape))
     shape = _sizes(args, size)
     d = _floating(dtype if out is None else out.dtype, "normal_kernel_cpu")
     arr = S.normal(_gen(generator), _numel(shape), d.np_dtype)

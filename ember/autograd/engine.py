@@ -129,14 +129,15 @@ def run_backward(tensors, grad_tensors, retain_graph: bool, create_graph: bool,
             node_grads = pending.pop(node)
             if node._tensor_hooks:
                 _run_tensor_hooks(node, node_grads)
-            if node.__class__ is AccumulateGrad and node.variable._hooks:
-                _run_leaf_hooks(node.variable._hooks, node_grads)
+            leaf = node.variable if node.__class__ is AccumulateGrad else None
+            if leaf is not None and leaf._hooks:
+                _run_leaf_hooks(leaf._hooks, node_grads)
             if node in captures:
                 for nr, slot in captures[node]:
                     captured[slot] = node_grads[nr]
             if node.__class__ is AccumulateGrad:
-                if accumulate and (inputs is None or node in captures):
-                    _accumulate(node.variable, node_grads[0], create_graph)
+                if leaf is not None and accumulate and (inputs is None or node in captures):
+                    _accumulate(leaf, node_grads[0], create_graph)
                 continue
             if needed is not None and node not in needed:
                 continue

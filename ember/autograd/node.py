@@ -1,12 +1,19 @@
 """Graph nodes: PyTorch's grad_fn objects (ExpBackward0, AccumulateGrad) with next_functions."""
 from __future__ import annotations
 
+import weakref
+
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you call "
     ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
     "graph a second time or if you need to access saved tensors after calling backward."
 )
+
+
+# What a released node keeps: its place in the graph and its hooks, not the saved tensors.
+_STRUCTURE = ("next_functions", "_in_meta", "_n_out", "_edge_pos", "_pre_hooks", "_post_hooks",
+              "_tensor_hooks", "_trace", "_metadata", "_out_meta")
 
 
 class Node:
@@ -16,26 +23,21 @@ class Node:
     (shape, dtype) its gradient must be reduced and cast to, or None for inputs without grad.
     """
 
-    __slots__ = (
-        "__dict__",
-        "__weakref__",
-        "_freed",
-        "_in_meta",
-        "_n_out",
-        "_post_hooks",
-        "_pre_hooks",
-        "_tensor_hooks",
-        "_trace",
-        "next_functions",
-    )
+    __slots__ = ("__dict__", "__weakref__")
+
+    # Defaults live on the class so that making a node is just an allocation; a node sets only
+    # what differs (ops record thousands of nodes per step).
+    next_functions: tuple = ()
+    _in_meta: tuple = ()
+    _n_out = 1
+    _pre_hooks = None
+    _post_hooks = None
+    _tensor_hooks = None
+    _freed = False
+    _trace = None
 
     def __init__(self) -> None:
-        self.next_functions = ()
-        self._pre_hooks = None
-        self._post_hooks = None
-        self._tensor_hooks = None
-        self._freed = False
-        self._n_out = 1
+        pass
 
     def name(self) -> str:
         return type(self).__name__
@@ -72,9 +74,12 @@ class Node:
         return _RemovableHandle(hooks, fn)
 
     def _release(self) -> None:
-        """Drop saved state after a backward without retain_graph."""
-        self._freed = True
-        self.__dict__.clear()
+        """Drop saved state after a backward without retain_graph; keep the graph's structure."""
+        d = self.__dict__
+        keep = {k: d[k] for k in _STRUCTURE if k in d}
+        d.clear()
+        d.update(keep)
+        d["_freed"] = True
 
     def _check_not_freed(self) -> None:
         if self._freed:
@@ -92,12 +97,16 @@ def _is_retain_hook(fn) -> bool:
 class AccumulateGrad(Node):
     """The sink for a leaf tensor: adds the incoming gradient into `variable.grad`."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("_variable",)
 
     def __init__(self, variable) -> None:
-        Node.__init__(self)
-        self.variable = variable
-        self._in_meta = ()
+        # The tensor owns its accumulator; the accumulator only points back weakly, so a leaf
+        # and its node form no reference cycle (a dead leaf's gradient is simply not stored).
+        self._variable = weakref.ref(variable)
+
+    @property
+    def variable(self):
+        return self._variable()
 
     def _release(self) -> None:  # a leaf's accumulator keeps nothing to free
         pass

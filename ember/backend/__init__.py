@@ -15,7 +15,7 @@ def _load_cupy():
 
             cupy.cuda.runtime.getDeviceCount()
             _cupy = cupy
-        except Exception:  # ImportError, or CUDA present without a device
+        except Exception:  # noqa: BLE001 - ImportError, or CUDA present without a device
             _cupy = False
     return _cupy or None
 

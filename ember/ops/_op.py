@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dtype import _BY_NUMPY
 from ..autograd import anomaly as _anomaly
 from ..autograd import grad_mode
 from ..autograd.node import _FREED_MSG, AccumulateGrad, Node
@@ -56,14 +57,10 @@ def as_array(y):
 
 
 def grad_accumulator(t) -> AccumulateGrad:
-    """The leaf's AccumulateGrad node, created once and held weakly by the tensor (as PyTorch)."""
-    ref = t._accum
-    node = ref() if ref is not None else None
+    """The leaf's AccumulateGrad node, made once and owned by the tensor."""
+    node = t._accum
     if node is None:
-        import weakref
-
-        node = AccumulateGrad(t)
-        t._accum = weakref.ref(node)
+        node = t._accum = AccumulateGrad(t)
     return node
 
 
@@ -81,14 +78,15 @@ class OpNode(Node):
     """A grad_fn made by Op.apply; `_op` is the Op class whose backward it runs."""
 
     _op = None
+    _saved_inputs = None
+    _saved_output = None
+    _save_out = False
+    _edge_pos = None
 
-    def __init__(self) -> None:
-        Node.__init__(self)
-        self._saved_inputs = None
-        self._saved_output = None
-        self._save_out = False
-        self._edge_pos = None
-        self.needs_input_grad = ()
+    @property
+    def needs_input_grad(self) -> tuple:
+        """Per positional argument: does it want a gradient (a Tensor that requires grad)?"""
+        return tuple([m is not None for m in self._in_meta])
 
     # ---- what forward calls -------------------------------------------------------------
     def save_output(self) -> None:
@@ -146,11 +144,11 @@ class OpNode(Node):
             if g is None or meta is None:
                 result.append(None)
                 continue
-            shape, dtype = meta
+            shape, np_dtype = meta
             if g._data.shape != shape:
                 g = sum_to_size(g, shape)
-            if g.dtype is not dtype:
-                g = g.to(dtype)
+            if g._data.dtype != np_dtype:
+                g = g.to(_BY_NUMPY[np_dtype])
             result.append(g)
         pos = self._edge_pos
         if pos is None:
@@ -167,6 +165,17 @@ def _tname(data) -> str:
         d.name, d.name)
 
 
+class _ForwardOnly:
+    """The ctx a forward gets when nothing is recorded: takes attributes, keeps nothing."""
+
+    __slots__ = ("__dict__", "_op")
+    needs_input_grad: tuple = ()
+    _save_out = False
+
+    def save_output(self) -> None:
+        pass
+
+
 class Op:
     """Base of every differentiable primitive; subclasses write forward/backward as staticmethods.
 
@@ -179,6 +188,7 @@ class Op:
     """
 
     save_inputs: tuple = ()
+    ufunc = None  # a binary ufunc equal to forward on same-dtype host arrays (fast no-grad path)
     differentiable_args: tuple | None = None
     is_view = False
     non_differentiable: tuple = ()
@@ -200,7 +210,6 @@ class Op:
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward on the arrays of `args`; record a node when any input requires grad."""
-        ctx = cls._node_cls()
         arrays = []
         requires = False
         kind = None
@@ -216,27 +225,47 @@ class Op:
                     requires = True
             else:
                 arrays.append(a)
-        requires = requires and _grad_state.enabled
-        if requires:
-            ctx.needs_input_grad = tuple(
-                isinstance(a, Tensor) and a._requires_grad for a in args)
+        if requires and _grad_state.enabled:
+            ctx = cls._node_cls()
+            _record(cls, ctx, args)  # input side only, so forward can read needs_input_grad
+        else:
+            requires = False
+            ctx = _ForwardOnly()
+            ctx._op = cls
         out = cls.forward(ctx, *arrays, **kwargs)
         if out.__class__ is tuple:
             return _wrap_many(cls, ctx, args, kwargs, out, requires)
-        out = as_array(out)
+        if out.__class__ is not _ndarray:
+            out = as_array(out)
         if requires and out.dtype.kind in "biu":  # integer and bool results carry no gradient
             requires = False
         y = _new_tensor(out, requires)
         if cls.is_view:
             _mark_view(y, args[0], cls, args, kwargs, None)
         if requires:
-            _record(cls, ctx, args)
             if _anomaly._enabled:
                 _anomaly.record_trace(ctx)
             y._grad_fn = ctx
             y._output_nr = 0
             if ctx._save_out:
                 ctx._saved_output = (out, y._vbox, y._vbox[0])
+        return y
+
+    @classmethod
+    def apply_single(cls, x, *rest, **kwargs):
+        """apply() for ops whose only Tensor argument is the first: skips the per-argument scan."""
+        if x._requires_grad and _grad_state.enabled:
+            return cls.apply(x, *rest, **kwargs)
+        ctx = _ForwardOnly()
+        ctx._op = cls
+        out = cls.forward(ctx, x._data, *rest, **kwargs)
+        if out.__class__ is tuple:
+            return _wrap_many(cls, ctx, (x,) + rest, kwargs, out, False)
+        if out.__class__ is not _ndarray:
+            out = as_array(out)
+        y = _new_tensor(out, False)
+        if cls.is_view:
+            _mark_view(y, x, cls, (x,) + rest, kwargs, None)
         return y
 
 
@@ -250,20 +279,34 @@ def _raise_device_mismatch(args) -> None:
         f"{devs[0]} and {devs[1]}!")
 
 
+_NO_EDGE = (None, 0)
+
+
 def _record(cls, ctx, args) -> None:
     """Fill next_functions, per-input metadata and saved inputs of a fresh node."""
     edges = []
     meta = []
     diff = cls.differentiable_args
     if diff is None:
-        pos = []
-        for i, a in enumerate(args):
+        scalar_args = False
+        for a in args:
             if isinstance(a, Tensor):
-                edges.append(edge_of(a))
-                meta.append((a._data.shape, a.dtype) if a._requires_grad else None)
-                pos.append(i)
+                fn = a._grad_fn
+                if fn is not None:  # a result with history always requires grad
+                    edges.append((fn, a._output_nr))
+                    meta.append((a._data.shape, a._data.dtype))
+                elif a._requires_grad:
+                    acc = a._accum
+                    edges.append((acc if acc is not None else grad_accumulator(a), 0))
+                    meta.append((a._data.shape, a._data.dtype))
+                else:
+                    edges.append(_NO_EDGE)
+                    meta.append(None)
             else:
                 meta.append(None)
+                scalar_args = True
+        if scalar_args:
+            ctx._edge_pos = tuple([j for j, x in enumerate(args) if isinstance(x, Tensor)])
     else:
         pos = [i for i in diff if i < len(args)]
         meta = [None] * len(args)
@@ -272,17 +315,19 @@ def _record(cls, ctx, args) -> None:
             if isinstance(a, Tensor):
                 edges.append(edge_of(a))
                 if a._requires_grad:
-                    meta[i] = (a._data.shape, a.dtype)
+                    meta[i] = (a._data.shape, a._data.dtype)
             else:
-                edges.append((None, 0))
+                edges.append(_NO_EDGE)
+        ctx._edge_pos = tuple(pos)
     ctx.next_functions = tuple(edges)
     ctx._in_meta = tuple(meta)
-    if len(pos) != len(args) or diff is not None:
-        ctx._edge_pos = tuple(pos)
-    if cls.save_inputs:
-        ctx._saved_inputs = tuple(
-            (args[i], args[i]._vbox[0]) if isinstance(args[i], Tensor) else (None, 0)
-            for i in cls.save_inputs)
+    save = cls.save_inputs
+    if save:
+        saved = []
+        for i in save:
+            a = args[i]
+            saved.append((a, a._vbox[0]) if isinstance(a, Tensor) else _NO_EDGE)
+        ctx._saved_inputs = tuple(saved)
 
 
 def _wrap_many(cls, ctx, args, kwargs, outs, requires):
@@ -300,7 +345,6 @@ def _wrap_many(cls, ctx, args, kwargs, outs, requires):
             y._output_nr = i
         results.append(y)
     if requires:
-        _record(cls, ctx, args)
         ctx._n_out = len(outs)
         ctx._out_meta = tuple((o._data.shape, o._data.dtype) for o in results)
         if ctx._save_out:

@@ -24,9 +24,30 @@ from .elementwise import (
     where,
 )
 
-__all__ = ["maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "fmod", "remainder",
-           "floor_divide", "lerp", "hypot", "copysign", "xlogy", "clamp", "clip", "clamp_min",
-           "clamp_max", "clamp_", "clip_", "clamp_min_", "clamp_max_", "xlogy_"]
+__all__ = [
+    "arctan2",
+    "atan2",
+    "clamp",
+    "clamp_",
+    "clamp_max",
+    "clamp_max_",
+    "clamp_min",
+    "clamp_min_",
+    "clip",
+    "clip_",
+    "copysign",
+    "floor_divide",
+    "fmax",
+    "fmin",
+    "fmod",
+    "hypot",
+    "lerp",
+    "maximum",
+    "minimum",
+    "remainder",
+    "xlogy",
+    "xlogy_",
+]
 
 
 def _const(a):
@@ -57,9 +78,10 @@ def _tensors(name: str, input, other) -> None:
 
 
 def _no_bool(name: str, *ts) -> None:
-    for t in ts:
-        if isinstance(t, _op.Tensor) and t._data.dtype.kind == "b":
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+    """PyTorch refuses these ops when the promoted (computation) dtype is bool."""
+    if all(t._data.dtype.kind == "b" if isinstance(t, _op.Tensor) else t.__class__ is bool
+           for t in ts):
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
 
 
 # ---- maximum, minimum, fmax, fmin ------------------------------------------------------------
@@ -245,7 +267,8 @@ class XlogyScalarOther(Xlogy):
 
 def _check_int_zero(xp, x, y) -> None:
     """Integer division by zero is PyTorch's RuntimeError, never NumPy's silent 0."""
-    if np.result_type(x, y).kind in "iu" and xp.any(xp.asarray(y) == 0):
+    if np.result_type(x, y).kind in "iu" and getattr(x, "size", 1) \
+            and xp.any(xp.asarray(y) == 0):  # an empty result never divides
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -293,14 +316,13 @@ class Remainder(Op):
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.inputs
-        sx = ctx.scalars[0]
         gx = gy = None
         if ctx.needs_input_grad[0]:
             gx = grad
         if ctx.needs_input_grad[1]:
-            q = x.div(y, rounding_mode="floor") if x is not None else _const(
-                _xp(y._data).floor_divide(np.asarray(sx, dtype=y._data.dtype), y._data))
-            gy = grad * -q
+            if x is None:  # number % tensor: PyTorch has no derivative for the divisor
+                raise RuntimeError("derivative for aten::remainder is not implemented")
+            gy = grad * -x.div(y, rounding_mode="floor")
         return gx, gy
 
 
@@ -516,13 +538,13 @@ def lerp(input, end, weight, *, out=None):
     """input + weight * (end - input); all tensors must share input's floating dtype."""
     T = _op.Tensor
     _tensors("lerp", input, end)
-    if input._data.dtype.kind != "f" and input.dtype is not _dt.bfloat16:
-        raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for '
-                                  f"'{_cap(input.dtype)}'")
     for name, t in (("end", end), ("weight", weight)):
         if isinstance(t, T) and t.dtype is not input.dtype:
             raise RuntimeError(f"expected dtype {_cap(input.dtype).lower()} for `{name}` but got "
                                f"dtype {_cap(t.dtype).lower()}")
+    if input._data.dtype.kind != "f" and input.dtype is not _dt.bfloat16:
+        raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for '
+                                  f"'{_cap(input.dtype)}'")
     op = LerpTensor if isinstance(weight, T) else Lerp
     if not isinstance(weight, T):
         _check_operand(weight)
@@ -539,12 +561,12 @@ _PLAIN = (float, int, type(None))
 
 def _clamp_dtype(input, lo, hi):
     d = _dt.result_type(*(a for a in (input, lo, hi) if a is not None))
-    if d is _dt.bool:
+    if d is _dt.bool and not isinstance(lo, _op.Tensor) and not isinstance(hi, _op.Tensor):
         raise NotImplementedError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
     return d
 
 
-def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - PyTorch's names
+def clamp(input, min=None, max=None, *, out=None):
     """Limit input to [min, max]; either bound may be None, a number, or a tensor."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -556,6 +578,10 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - PyTorch's nam
         return _out(Clamp.apply(input, min, max), out)  # the common case: float, number bounds
     d = _clamp_dtype(input, min, max)
     if isinstance(min, T) or isinstance(max, T):
+        if not all(b is None or isinstance(b, T) for b in (min, max)) and any(
+                isinstance(b, T) and b._data.ndim for b in (min, max)):  # 0-d tensors are numbers
+            raise TypeError(f"clamp() received an invalid combination of arguments - got "
+                            f"(Tensor, {type(min).__name__}, {type(max).__name__})")
         return _out(ClampTensor.apply(input, min, max, dtype=d.np_dtype), out)
     kw = {} if d is input.dtype else {"dtype": d.np_dtype}
     for b in (min, max):
@@ -567,7 +593,7 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - PyTorch's nam
 clip = clamp
 
 
-def clamp_min(input, min, *, out=None):  # noqa: A002
+def clamp_min(input, min, *, out=None):
     d = _clamp_dtype(input, min, None)
     if isinstance(min, _op.Tensor):
         return _out(ClampMinTensor.apply(input, min, None, dtype=d.np_dtype), out)
@@ -576,7 +602,7 @@ def clamp_min(input, min, *, out=None):  # noqa: A002
     return _out(ClampMin.apply(input, min, None, **kw), out)
 
 
-def clamp_max(input, max, *, out=None):  # noqa: A002
+def clamp_max(input, max, *, out=None):
     d = _clamp_dtype(input, None, max)
     if isinstance(max, _op.Tensor):
         return _out(ClampMaxTensor.apply(input, None, max, dtype=d.np_dtype), out)
@@ -585,18 +611,18 @@ def clamp_max(input, max, *, out=None):  # noqa: A002
     return _out(ClampMax.apply(input, None, max, **kw), out)
 
 
-def clamp_(input, min=None, max=None):  # noqa: A002
+def clamp_(input, min=None, max=None):
     return inplace(input, clamp, min, max)
 
 
 clip_ = clamp_
 
 
-def clamp_min_(input, min):  # noqa: A002
+def clamp_min_(input, min):
     return inplace(input, clamp_min, min)
 
 
-def clamp_max_(input, max):  # noqa: A002
+def clamp_max_(input, max):
     return inplace(input, clamp_max, max)
 
 

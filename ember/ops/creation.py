@@ -284,7 +284,10 @@ def _filled(shape, value, dtype, device, requires_grad):
     if value == 0:
         arr = np.zeros(shape, dtype=_dt.to_numpy_dtype(d))
     else:
-        arr = np.full(shape, value, dtype=_dt.to_numpy_dtype(d))
+        npd = _dt.to_numpy_dtype(d)
+        if value.__class__ is int and value < 0 and npd.kind == "u":
+            value = np.array(value).astype(npd)[()]  # -1 wraps to 255 in uint8, as PyTorch
+        arr = np.full(shape, value, dtype=npd)
     return _finish(arr, None, device, requires_grad)
 
 
@@ -341,16 +344,29 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
                         f"{type(size).__name__}")
     fill_value = _fill_number(fill_value, "full")
     d = dtype or _dt.scalar_dtype(fill_value)
-    if d._category == 1 and not isinstance(fill_value, _float):
-        _check_fill_range(fill_value, d)
+    if d.np_dtype is not None:
+        _check_scalar_fits(fill_value, d.np_dtype)
+        if d.np_dtype == np.float16 and math.isfinite(fill_value) and abs(fill_value) > 65504:
+            raise RuntimeError("value cannot be converted to type c10::Half without overflow")
     return _filled(_parse_size((size,), "full"), fill_value, d, device, requires_grad)
 
 
-def _check_fill_range(value, d) -> None:
-    info = np.iinfo(d.np_dtype)
-    if not info.min <= value <= info.max:
-        name = d.name + "_t" if d.name.startswith("uint") else d.name
-        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+def _check_scalar_fits(value, np_dtype) -> None:
+    """PyTorch's checked scalar conversion when filling: integers must fit (unsigned types wrap
+    ints down to -max), floats must lie in an integer type's range, and finite floats past
+    float32's range overflow it.
+    """
+    kind = np_dtype.kind
+    if value.__class__ is bool or kind not in "iuf" or not isinstance(value, (int, float)):
+        return
+    if kind == "f":
+        if np_dtype.itemsize == 4 and math.isfinite(value) and abs(value) > 3.4028234663852886e38:
+            raise RuntimeError("value cannot be converted to type float without overflow")
+        return
+    info = np.iinfo(np_dtype)
+    lo = -int(info.max) if kind == "u" and value.__class__ is not float else int(info.min)
+    if not (math.isfinite(value) and lo <= value <= info.max):
+        raise RuntimeError(f"value cannot be converted to type {np_dtype.name}_t without overflow")
 
 
 def _like(input, value, dtype, device, requires_grad):

@@ -16,9 +16,28 @@ from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
 from ._op import Op
+from .creation import _check_scalar_fits
 
-__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "rsub",
-           "neg", "negative", "neg_", "negative_", "pow", "where", "fill", "fill_", "zero_"]
+__all__ = [
+    "add",
+    "div",
+    "divide",
+    "fill",
+    "fill_",
+    "mul",
+    "multiply",
+    "neg",
+    "neg_",
+    "negative",
+    "negative_",
+    "pow",
+    "rsub",
+    "sub",
+    "subtract",
+    "true_divide",
+    "where",
+    "zero_",
+]
 
 # NumPy reports overflow/invalid/divide-by-zero as RuntimeWarnings; PyTorch stays silent and
 # returns inf/nan. Silence them only when raised from ember's op modules (no per-call errstate).
@@ -65,20 +84,35 @@ def binary(op, a, b, *, float_only: bool = False, **kwargs):
     """Apply a binary Op to Tensor/scalar operands after PyTorch's type promotion.
 
     `float_only` ops (true division, atan2, ...) compute integer inputs in the default float dtype.
+    Ops with a `ufunc` skip apply() when nothing is recorded and no promotion is needed.
     """
     try:
         T = _op.Tensor
-        if a.__class__ is T and b.__class__ is T:
-            if a._data.dtype is b._data.dtype and (not float_only or a._data.dtype.kind == "f"):
+        if a.__class__ is T:
+            x = a._data
+            if b.__class__ is T:
+                y = b._data
+                if x.dtype is y.dtype and (not float_only or x.dtype.kind == "f"):
+                    ufunc = op.ufunc
+                    if (ufunc is not None and not kwargs and x.__class__ is _ndarray
+                            and y.__class__ is _ndarray and not (
+                                (a._requires_grad or b._requires_grad) and _grad_state.enabled)):
+                        out = ufunc(x, y)
+                        return _op._new_tensor(out if out.__class__ is _ndarray else _op.as_array(out))
+                    return op.apply(a, b, **kwargs)
+            elif b.__class__ is _float and x.dtype.kind == "f":
+                ufunc = op.ufunc
+                if (ufunc is not None and not kwargs and x.__class__ is _ndarray
+                        and not (a._requires_grad and _grad_state.enabled)):
+                    out = ufunc(x, b)
+                    return _op._new_tensor(out if out.__class__ is _ndarray else _op.as_array(out))
                 return op.apply(a, b, **kwargs)
-        elif a.__class__ is T and b.__class__ is _float and a._data.dtype.kind == "f":
-            return op.apply(a, b, **kwargs)
         _check_operand(a)
         _check_operand(b)
         if not isinstance(a, T) and not isinstance(b, T):
-            from .creation import scalar_tensor
+            from .creation import _wrapped_scalar
 
-            a = scalar_tensor(a)
+            a = _wrapped_scalar(a)
         d = _dt.result_type(a, b)
         if float_only and not d.is_floating_point:
             d = _dt.get_default_dtype()
@@ -99,6 +133,13 @@ def check_broadcast(sa, sb) -> tuple:
                                f"at non-singleton dimension {i}")
         out.append(x if y == 1 else y)
     return tuple(out)
+
+
+_ndarray = np.ndarray
+_grad_state = _op._grad_state
+_np_add = np.add
+_np_multiply = np.multiply
+_NO_SCALARS = (None, None)
 
 
 def _xp(x, y=None):
@@ -173,31 +214,63 @@ def _cap(d: _dt.dtype) -> str:
 def inplace(t, fn, *args, **kwargs):
     """Run an out-of-place op `fn(t, *args)` and commit its result into t."""
     check_inplace(t)
-    return commit_inplace(t, fn(t, *args, **kwargs))
+    try:
+        result = fn(t, *args, **kwargs)
+    except (NotImplementedError, RuntimeError):
+        _inplace_precheck(t, args)  # PyTorch reports a bad output shape or cast first
+        raise
+    return commit_inplace(t, result)
+
+
+def _inplace_precheck(t, args) -> None:
+    """The output checks PyTorch makes before running an in-place kernel: cast, then shape."""
+    operands = [a for i, a in enumerate(args) if isinstance(a, _op.Tensor)
+                or i == 0 and isinstance(a, (int, float, bool))]
+    try:
+        rd = _dt.result_type(t, *operands)
+    except Exception:  # noqa: BLE001 - the op's own error is the one to report
+        return
+    if rd._category > t.dtype._category:
+        raise RuntimeError(f"result type {_cap(rd)} can't be cast to the desired output type "
+                           f"{_cap(t.dtype)}")
+    shape = t._data.shape
+    for a in operands:
+        if isinstance(a, _op.Tensor) and a._data.shape != shape:
+            b = check_broadcast(shape, a._data.shape)
+            if b != shape:
+                raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast "
+                                   f"shape {list(b)}")
 
 
 # ---- arithmetic ------------------------------------------------------------------------------
 
 
 class Add(Op):
+    ufunc = np.add
+
     @staticmethod
     def forward(ctx, x, y, alpha=None, dtype=None):
-        x, y = _cast(x, dtype), _cast(y, dtype)
-        ctx.alpha = alpha
-        xp = _xp(x)
+        if dtype is not None:
+            x, y = _cast(x, dtype), _cast(y, dtype)
         if alpha is not None and alpha != 1:
+            ctx.alpha = alpha
             y = _scaled(y, alpha)
-        return xp.add(x, y)
+        if x.__class__ is _ndarray:
+            return _np_add(x, y)
+        return _xp(x).add(x, y)
 
     @staticmethod
     def backward(ctx, grad):
         gy = None
         if ctx.needs_input_grad[1]:
-            gy = grad if ctx.alpha is None or ctx.alpha == 1 else grad * ctx.alpha
+            alpha = ctx.__dict__.get("alpha")
+            gy = grad if alpha is None else grad * alpha
         return (grad if ctx.needs_input_grad[0] else None), gy
 
 
 class Sub(Op):
+    ufunc = np.subtract
+
     @staticmethod
     def forward(ctx, x, y, alpha=None, dtype=None):
         x, y = _cast(x, dtype), _cast(y, dtype)
@@ -223,14 +296,19 @@ def _scaled(y, alpha):
 class Rsub(Sub):
     """`scalar - tensor`: PyTorch names its node RsubBackward1."""
 
+    ufunc = None
+
     node_name = "RsubBackward1"
 
 
 class Mul(Op):
     save_inputs = (0, 1)
+    ufunc = np.multiply
 
     @staticmethod
     def forward(ctx, x, y, dtype=None):
+        if dtype is None and x.__class__ is _ndarray and y.__class__ is _ndarray:
+            return _np_multiply(x, y)  # the common case: two host tensors of one dtype
         ctx.scalars = (_scalar_or_none(x), _scalar_or_none(y))
         x, y = _cast(x, dtype), _cast(y, dtype)
         return _xp(x, y).multiply(x, y)
@@ -238,7 +316,7 @@ class Mul(Op):
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.inputs
-        sx, sy = ctx.scalars
+        sx, sy = ctx.__dict__.get("scalars", _NO_SCALARS)
         gx = gy = None
         if ctx.needs_input_grad[0]:
             gx = grad * (y if y is not None else sy)
@@ -249,6 +327,7 @@ class Mul(Op):
 
 class Div(Op):
     save_inputs = (0, 1)
+    ufunc = np.true_divide
 
     @staticmethod
     def forward(ctx, x, y, rounding_mode=None, dtype=None):
@@ -282,7 +361,7 @@ def _rounded_divide(xp, x, y, mode):
     """floor/trunc division with PyTorch's integer-by-zero error."""
     dt = np.result_type(x, y)
     if dt.kind in "iub":
-        if xp.any(xp.asarray(y) == 0):
+        if getattr(x, "size", 1) and xp.any(xp.asarray(y) == 0):  # an empty result never divides
             raise RuntimeError("ZeroDivisionError")
         if mode == "floor":
             return xp.floor_divide(x, y)
@@ -324,8 +403,10 @@ class Pow(Op):
         xp = _xp(x)
         if x.dtype.kind in "iu" and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if x.dtype.kind == "b":  # bool ** bool: x ** True is x, x ** False is all True
+            return x.copy() if exponent else xp.ones_like(x)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return xp.power(x, _cast(exponent, x.dtype) if x.dtype.kind in "iub" else exponent)
+            return xp.power(x, _cast(exponent, x.dtype) if x.dtype.kind in "iu" else exponent)
 
     @staticmethod
     def backward(ctx, grad):
@@ -347,8 +428,8 @@ class PowTensor(Op):
         x, y = _cast(x, dtype), _cast(y, dtype)
         ctx.save_output()
         xp = _xp(x, y)
-        if x.dtype.kind in "iu" and xp.any(xp.asarray(y) < 0):
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if x.dtype.kind in "iu":
+            return _int_power(xp, x, y)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return xp.power(x, y)
 
@@ -362,7 +443,7 @@ class PowTensor(Op):
         if ctx.needs_input_grad[1]:
             out = ctx.output
             # d/dy x**y = x**y * log(x), with 0 where x == 0 and y >= 0 (PyTorch masks it)
-            gy = grad * where((x == 0) & (y >= 0), 0.0, out * log(x))  # noqa: F405 - unary
+            gy = grad * where((x == 0) & (y >= 0), 0.0, out * log(x))
         return gx, gy
 
 
@@ -377,8 +458,11 @@ class RPow(Op):
         base = _cast(base, y.dtype)
         ctx.base = base
         ctx.save_output()
+        xp = _xp(y)
+        if y.dtype.kind in "iu":
+            return _int_power(xp, base, y)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _xp(y).power(base, y)
+            return xp.power(base, y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -386,6 +470,18 @@ class RPow(Op):
         if b == 0:
             return None, grad * 0
         return None, grad * (ctx.output * _float(np.log(_float(b))))
+
+
+def _int_power(xp, x, y):
+    """Integer x ** tensor y as PyTorch: a negative exponent gives 1 for base 1, +-1 for base -1
+    and 0 otherwise (only a Python-number exponent is refused)."""
+    neg = xp.asarray(y) < 0
+    if not neg.any():
+        return xp.power(x, y)
+    r = xp.power(x, xp.where(neg, 0, y))
+    x = xp.asarray(x)
+    small = xp.where(x == 1, 1, xp.where(x == -1, 1 - 2 * (y & 1), 0)).astype(r.dtype)
+    return xp.where(neg, small, r)
 
 
 class Where(Op):
@@ -438,8 +534,8 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def sub(input, other, *, alpha=1, out=None):
-    if isinstance(other, _op.Tensor) and other.dtype is _dt.bool or (
-            isinstance(input, _op.Tensor) and input.dtype is _dt.bool):
+    if getattr(other, "dtype", None) is _dt.bool or getattr(input, "dtype", None) is _dt.bool \
+            or other.__class__ is bool or input.__class__ is bool:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
@@ -452,6 +548,9 @@ def sub(input, other, *, alpha=1, out=None):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (RsubBackward)."""
+    if not isinstance(input, _op.Tensor):
+        raise TypeError(f"rsub() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(other).__name__})")
     return sub(other, input, alpha=alpha) if alpha != 1 else sub(other, input)
 
 
@@ -499,7 +598,11 @@ def pow(input, exponent, *, out=None):
         _check_operand(input)
         d = _dt.result_type(input, exponent)
         kw = {} if d is exponent.dtype else {"dtype": d.np_dtype}
+        if d is _dt.bool:
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         return _out(RPow.apply(input, exponent, **kw), out)
+    if input.dtype is _dt.bool and exponent.dtype is _dt.bool:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     return _out(binary(PowTensor, input, exponent), out)
 
 
@@ -685,10 +788,14 @@ def _zeros_like(grad):
 
 def _copy_into(dst, src) -> None:
     """Broadcast-and-cast copy of a raw array or number into dst (PyTorch's size error)."""
-    if hasattr(src, "shape") and src.__class__ is not dst.__class__:
+    if hasattr(src, "shape") and src.__class__ is not dst.__class__ \
+            and not isinstance(src, np.generic):
         from ..backend import to_device
 
         src = to_device(src, _op._new_tensor(dst).device)
+    if len(getattr(src, "shape", ())) > dst.ndim:  # NumPy would drop leading 1s; PyTorch refuses
+        raise RuntimeError(f"output with shape {list(dst.shape)} doesn't match the broadcast "
+                           f"shape {list(check_broadcast(dst.shape, src.shape))}")
     try:
         array_module(dst).copyto(dst, src, casting="unsafe")
     except ValueError:
@@ -719,12 +826,14 @@ def fill_(input, value):
                                f"{value._data.ndim} dimensions.")
     else:
         _check_operand(value)
+        _check_scalar_fits(value, input._data.dtype)
     check_inplace(input)
     if _records(input, value):
         if isinstance(value, T):
             return commit_inplace(input, FillTensor.apply(input, value))
         return commit_inplace(input, Fill.apply(input, _np_scalar(value, input._data.dtype)))
-    _copy_into(input._data, value._data if isinstance(value, T) else value)
+    _copy_into(input._data, value._data if isinstance(value, T)
+               else _np_scalar(value, input._data.dtype))  # wraps -1 into uint8 as PyTorch
     input._vbox[0] += 1
     return input
 
@@ -759,11 +868,11 @@ def copy_(input, src, non_blocking: bool = False):
 
 # ---- the rest of the family, re-exported -----------------------------------------------------
 
-from . import binary as _binary  # noqa: E402
-from . import comparison as _comparison  # noqa: E402
-from . import unary as _unary  # noqa: E402
-from .binary import *  # noqa: E402,F403
-from .comparison import *  # noqa: E402,F403
-from .unary import *  # noqa: E402,F403
+from . import binary as _binary
+from . import comparison as _comparison
+from . import unary as _unary
+from .binary import *
+from .comparison import *
+from .unary import *
 
 __all__ += _unary.__all__ + _binary.__all__ + _comparison.__all__

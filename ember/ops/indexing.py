@@ -492,8 +492,10 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     n = input._data.ndim
     axis = wrap_dim(dim, n)
     xp = array_module(idx)
-    full = list(np.broadcast_shapes(input._data.shape[:axis] + input._data.shape[axis + 1:],
-                                    idx.shape[:axis] + idx.shape[axis + 1:]))
+    from .elementwise import check_broadcast
+
+    full = list(check_broadcast(input._data.shape[:axis] + input._data.shape[axis + 1:],
+                                idx.shape[:axis] + idx.shape[axis + 1:]))
     xs = tuple(full[:axis]) + (input._data.shape[axis],) + tuple(full[axis:])
     js = tuple(full[:axis]) + (idx.shape[axis],) + tuple(full[axis:])
     x = input.expand(xs) if tuple(input._data.shape) != xs else input
@@ -713,6 +715,10 @@ def masked_fill(input, mask, value):
             value = value.item()
         elif value.dtype is not input.dtype:
             value = value.to(input.dtype)
+    if not isinstance(value, _op.Tensor):
+        from .creation import _check_scalar_fits
+
+        _check_scalar_fits(value, input._data.dtype)
     try:
         shape = np.broadcast_shapes(input._data.shape, m.shape)
     except ValueError:

@@ -81,6 +81,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if dim is None:
         x = reshape(input, (-1,))
         dim = 0
+    elif x._data.ndim == 0:  # PyTorch refuses any dim of a 0-d input here
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     axis = wrap_dim(dim, x._data.ndim)
     size = x._data.shape[axis] if x._data.ndim else 1
     xp = array_module(x._data)
@@ -129,7 +131,8 @@ def _dims(dims, n: int, name: str) -> tuple:
 def flip(input, *dims):
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
-    return Flip.apply(input, _dims(dims, input._data.ndim, "flip"))
+    axes = _dims(dims, input._data.ndim, "flip")
+    return Flip.apply(input, axes if input._data.ndim else ())  # a 0-d flip is a copy
 
 
 def fliplr(input):
@@ -171,6 +174,8 @@ def roll(input, shifts, dims=None):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                            f"dims:{len(dims)}")
     n = input._data.ndim
+    if n == 0:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     return Roll.apply(input, shifts, tuple(wrap_dim(d, n) for d in dims))
 
 

@@ -791,7 +791,8 @@ def cumprod(input, dim, *, dtype=None, out=None):
 def _logical(fn_name, input, dim, keepdim):
     x = input._data
     xp = array_module(x)
-    axes = _axes(dim, x.ndim)
+    # an empty dim list reduces nothing here (unlike sum's "all dims")
+    axes = () if isinstance(dim, (tuple, list)) and not dim else _axes(dim, x.ndim)
     y = getattr(xp, fn_name)(x, axis=axes, keepdims=keepdim)
     y = xp.asarray(y)
     return _const(y.astype(np.uint8) if x.dtype == np.uint8 else y)

@@ -228,7 +228,10 @@ class Permute(Op):
 
 def transpose(input, dim0: int, dim1: int):
     n = input._data.ndim
-    return Transpose.apply(input, wrap_dim(dim0, n), wrap_dim(dim1, n))
+    d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
+    if n == 0:  # transposing a 0-d tensor is a view of it
+        return Permute.apply(input, ())
+    return Transpose.apply(input, d0, d1)
 
 
 swapaxes = swapdims = transpose
@@ -242,6 +245,8 @@ def t(input):
 
 
 def permute(input, *dims):
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
     n = input._data.ndim
@@ -352,6 +357,8 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1):
 
 def unflatten(input, dim: int, sizes):
     shape = input._data.shape
+    if not shape:
+        raise RuntimeError(f"unflatten: Dimension specified as {dim} but tensor has no dimensions")
     d = wrap_dim(dim, len(shape))
     sizes = tuple(int(s) for s in sizes)
     if not sizes:
@@ -423,6 +430,8 @@ def movedim(input, source, destination):
     for name, ds in (("source", src), ("destination", dst)):
         if len(set(ds)) != len(ds):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
+    if n == 0:
+        return Permute.apply(input, ())
     order = [None] * n
     for s, d in zip(src, dst):
         order[d] = s
@@ -684,6 +693,9 @@ def chunk(input, chunks: int, dim: int = 0):
 
 def tensor_split(input, indices_or_sections, dim: int = 0):
     n = input._data.ndim
+    if n == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     axis = wrap_dim(dim, n)
     size = input._data.shape[axis]
     s = indices_or_sections

@@ -189,6 +189,8 @@ def msort(input):
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """The k largest (or smallest) values along `dim`, in sorted order, with their indices."""
     axis = wrap_dim(dim, input.ndim)
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     n = input.shape[axis] if input.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
@@ -292,7 +294,18 @@ def _select(cls, name, input, dim, keepdim, pick, out_t):
     return out_t(*cls.apply(input, axis, keepdim, pick))
 
 
+def _no_bool(input, name: str, dim=None) -> None:
+    """PyTorch's median/kthvalue refuse bool, after the empty-input checks (empty all -> True)."""
+    if dim is None and not input._data.size:
+        return
+    if dim is not None:
+        _check_nonempty(name, input._data, wrap_dim(dim, input.ndim))
+    if input._data.dtype.kind == "b":
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+
+
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    _no_bool(input, "kthvalue")
     axis = wrap_dim(dim, input.ndim)
     _check_nonempty("kthvalue", input._data, axis)
     n = input.shape[axis] if input.ndim else 1
@@ -312,8 +325,10 @@ class MedianAll(Op):
         xp = array_module(x)
         flat = x.reshape(-1)
         ctx.save_output()
-        if flat.size == 0:
-            return xp.asarray(np.nan, x.dtype)
+        if flat.size == 0:  # NaN, or an integer type's minimum (PyTorch's NaN cast)
+            kind = x.dtype.kind
+            fill = np.nan if kind == "f" else True if kind == "b" else np.iinfo(x.dtype).min
+            return xp.asarray(fill, x.dtype)
         pick = _pick_nanmedian if nan_ignore else _pick_median
         i = pick(flat, 0)
         return flat[i].reshape(())
@@ -338,6 +353,7 @@ class NanmedianAll(MedianAll):
 
 def median(input, dim=None, keepdim=False, *, out=None):
     """median(): lower median of all elements; median(dim): (values, indices) per slice."""
+    _no_bool(input, "median", dim)
     if dim is None:
         return MedianAll.apply(input, False)
     return _select(Median, "median", input, dim, keepdim, _pick_median, _median_t)
@@ -345,6 +361,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
 
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """median ignoring NaN (NaN only where a slice is all NaN)."""
+    _no_bool(input, "nanmedian", dim)
     if dim is None:
         return NanmedianAll.apply(input, True)
     return _select(Nanmedian, "nanmedian", input, dim, keepdim, _pick_nanmedian, _nanmedian_t)

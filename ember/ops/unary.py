@@ -15,16 +15,94 @@ from . import _op
 from ._op import Op
 from .elementwise import _cap, _float_input, _out, _xp, inplace, pow, where
 
-__all__ = ["abs", "absolute", "exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt",
-           "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "arcsin", "arccos", "arctan",
-           "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh",
-           "sigmoid", "relu", "sign", "sgn", "floor", "ceil", "round", "trunc", "fix", "frac",
-           "reciprocal", "erf", "erfc", "erfinv", "square", "positive",
-           "abs_", "absolute_", "exp_", "exp2_", "log_", "log2_", "log10_", "log1p_", "expm1_",
-           "sqrt_", "rsqrt_", "sin_", "cos_", "tan_", "asin_", "acos_", "atan_", "arcsin_",
-           "arccos_", "arctan_", "sinh_", "cosh_", "tanh_", "asinh_", "acosh_", "atanh_",
-           "arcsinh_", "arccosh_", "arctanh_", "sigmoid_", "relu_", "floor_", "ceil_", "round_",
-           "trunc_", "fix_", "frac_", "reciprocal_", "erf_", "erfc_", "square_"]
+__all__ = [
+    "abs",
+    "abs_",
+    "absolute",
+    "absolute_",
+    "acos",
+    "acos_",
+    "acosh",
+    "acosh_",
+    "arccos",
+    "arccos_",
+    "arccosh",
+    "arccosh_",
+    "arcsin",
+    "arcsin_",
+    "arcsinh",
+    "arcsinh_",
+    "arctan",
+    "arctan_",
+    "arctanh",
+    "arctanh_",
+    "asin",
+    "asin_",
+    "asinh",
+    "asinh_",
+    "atan",
+    "atan_",
+    "atanh",
+    "atanh_",
+    "ceil",
+    "ceil_",
+    "cos",
+    "cos_",
+    "cosh",
+    "cosh_",
+    "erf",
+    "erf_",
+    "erfc",
+    "erfc_",
+    "erfinv",
+    "exp",
+    "exp2",
+    "exp2_",
+    "exp_",
+    "expm1",
+    "expm1_",
+    "fix",
+    "fix_",
+    "floor",
+    "floor_",
+    "frac",
+    "frac_",
+    "log",
+    "log1p",
+    "log1p_",
+    "log2",
+    "log2_",
+    "log10",
+    "log10_",
+    "log_",
+    "positive",
+    "reciprocal",
+    "reciprocal_",
+    "relu",
+    "relu_",
+    "round",
+    "round_",
+    "rsqrt",
+    "rsqrt_",
+    "sgn",
+    "sigmoid",
+    "sigmoid_",
+    "sign",
+    "sin",
+    "sin_",
+    "sinh",
+    "sinh_",
+    "sqrt",
+    "sqrt_",
+    "square",
+    "square_",
+    "tan",
+    "tan_",
+    "tanh",
+    "tanh_",
+    "trunc",
+    "trunc_",
+]
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -351,13 +429,13 @@ class Relu(Op):
 
 
 class ThresholdBackward(Op):
-    """relu's gradient, grad where result > 0 (relu'(0) = 0, as PyTorch); itself differentiable."""
+    """relu's gradient, grad unless result <= 0 (relu'(0) = 0, NaN passes grad, as PyTorch)."""
 
     node_name = "ThresholdBackwardBackward0"
 
     @staticmethod
     def forward(ctx, g, y):
-        ctx.mask = y > 0
+        ctx.mask = ~(y <= 0)
         return _xp(g).where(ctx.mask, g, 0).astype(g.dtype, copy=False)
 
     @staticmethod
@@ -617,7 +695,7 @@ def _tensor_arg(input, name: str):
     return input
 
 
-def abs(input, *, out=None):  # noqa: A001 - PyTorch's name
+def abs(input, *, out=None):
     if _tensor_arg(input, "abs")._data.dtype.kind == "b":
         raise _not_implemented("abs", input)
     return _out(Abs.apply(input), out)
@@ -665,7 +743,7 @@ trunc = fix = _rounding(Trunc, "trunc")
 _round0 = _rounding(Round, "round")
 
 
-def round(input, *, decimals: int = 0, out=None):  # noqa: A001
+def round(input, *, decimals: int = 0, out=None):
     """Round half to even; `decimals` rounds at 10**-decimals (RoundBackward1)."""
     if decimals == 0:
         return _round0(input, out=out)

@@ -370,3 +370,20 @@ def test_legacy_tensor_constructor():
     assert ember.Tensor(ember.Size([2, 3])).shape == (2, 3)
     same(lambda lib: lib.Tensor(lib.ones(2, dtype=lib.int64)))
     check_raises(lambda lib: lib.Tensor(2.5), inputs=[])
+
+
+# ---- regressions found by tests/test_fuzz_ops.py ------------------------------------------------
+
+
+@pytest.mark.parametrize("value,dtype", [(-1, "uint8"), (-255, "uint8"), (65504.0, "float16"),
+                                         (float("inf"), "float32"), (2 ** 63 - 1, "int64")])
+def test_fuzz_full_checked_values(value, dtype):
+    check(lambda lib: lib.full((2,), value, dtype=getattr(lib, dtype)), inputs=[], grad=False)
+
+
+@pytest.mark.parametrize("value,dtype", [(-256, "uint8"), (-0.5, "uint8"), (float("inf"), "int64"),
+                                         (float("nan"), "int32"), (1e300, "float32"),
+                                         (2 ** 63, None), (70000.0, "float16")])
+def test_fuzz_full_overflow_raises(value, dtype):
+    check_raises(lambda lib: lib.full((2,), value, dtype=dtype and getattr(lib, dtype)),
+                 inputs=[])

@@ -655,3 +655,64 @@ def test_copy():
 def _copy_onto_self(y, transposed: bool):
     """y.copy_(y) is allowed; a partially overlapping source (y.t()) is refused, as PyTorch."""
     return y.copy_(y.t() if transposed else y)
+
+
+# ---- regressions found by tests/test_fuzz_ops.py ------------------------------------------------
+
+
+def test_fuzz_relu_nan_passes_grad():
+    check(lambda x: x.relu(), inputs=[np.array([np.nan, 2.0, -1.0, 0.0], np.float32)])
+    check(lambda x: (x * 1).relu_(), inputs=[np.array([np.nan, 2.0, -1.0], np.float32)])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x % 2, lambda x: x // 2, lambda lib, x: lib.fmod(x, 2),
+    lambda lib, x: lib.remainder(lib.tensor(3.0), x), lambda lib, x: x.float() % x,
+    lambda x: x.pow(True), lambda x: x.pow(False), lambda x: x.clone().pow_(True),
+    lambda lib, x: lib.clamp(x, lib.tensor([True])), lambda lib, x: lib.clamp_max(x, ~x),
+])
+def test_fuzz_bool_promotes_before_refusing(fn):
+    check(fn, inputs=[np.array([True, False])], grad=False)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x % x, lambda x: x // x, lambda lib, x: lib.fmod(x, x), lambda x: x.pow(x),
+    lambda lib, x: lib.pow(True, x), lambda x: x.clamp(True), lambda x: x.clone().pow_(x),
+])
+def test_fuzz_bool_refused(fn):
+    check_raises(fn, inputs=[np.array([True, False])])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x - True, lambda x: True - x, lambda x: x.sub(False), lambda lib, x: lib.rsub(x, True),
+    lambda lib, x: lib.rsub(2, x), lambda lib, x: lib.clamp(x, lib.tensor([0.0]), 0.5),
+    lambda lib, x: lib.lerp(x.long(), x, 0.5), lambda x: x.clone().fill_(1e300),
+    lambda x: x.long().fill_(float("inf")), lambda x: x.long().fill_(2 ** 63),
+    lambda x: x.byte().fill_(-1.5), lambda x: x.byte().fill_(256), lambda x: x[0].copy_(x[:1]),
+    lambda x: x.long().bitwise_and_(x), lambda x: x.long().bitwise_and_(1.5),
+    lambda x: x[0].bitwise_and_(x[:1]), lambda x: x.long().fmod_(x.long() * 0),
+])
+def test_fuzz_raises_like_torch(fn):
+    check_raises(fn, shapes=[(3,)])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x.byte().fill_(-1), lambda x: x.byte().fill_(-200), lambda x: x.clone().fill_(1e30),
+    lambda lib, x: lib.clamp(x, lib.tensor(0.5), 1), lambda x: x.long()[:0] // 0,
+    lambda x: x.long()[:0] % 0, lambda x: x.long()[:0].fmod(0),
+])
+def test_fuzz_accepted_like_torch(fn):
+    check(fn, shapes=[(3,)], grad=False)
+
+
+def test_fuzz_int_pow_negative_tensor_exponent():
+    b = np.array([5, 1, -1, -1, 3, 0], np.int64)
+    e = np.array([-2, -1, -3, -2, 2, 1], np.int64)
+    check(lambda x, y: x ** y, inputs=[b, e], grad=False)
+    check(lambda lib, y: lib.pow(-1, y), inputs=[e], grad=False)
+    check(lambda x, y: x.int() ** y.int(), inputs=[b, e], grad=False)
+    check_raises(lambda x: x ** -2, inputs=[b])
+
+
+def test_fuzz_remainder_scalar_self_has_no_derivative():
+    check_raises(lambda lib, x: lib.remainder(2, x).sum().backward(), shapes=[(3,)], grad=True)

@@ -484,3 +484,16 @@ def test_basic_index_no_copy():
     assert np.shares_memory(v._data, x._data)
     w = x[None, ..., 1:]
     assert np.shares_memory(w._data, x._data)
+
+
+# ---- regressions found by tests/test_fuzz_ops.py ------------------------------------------------
+
+
+def test_fuzz_take_along_dim_bad_broadcast():
+    check_raises(lambda lib, x: lib.take_along_dim(x, lib.zeros(0, 0, dtype=lib.int64), 0),
+                 shapes=[(1, 2)])
+
+
+def test_fuzz_masked_fill_overflow():
+    check_raises(lambda lib, x: x.long().masked_fill(x > 0, float("inf")), shapes=[(3,)])
+    check(lambda lib, x: x.byte().masked_fill(x > 0, -1), shapes=[(3,)], grad=False)

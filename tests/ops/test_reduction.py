@@ -379,3 +379,14 @@ def test_grad_fn_names(fn):
     t = fn(torch.from_numpy(a).requires_grad_())
     e = fn(ember.from_numpy(a).requires_grad_())
     assert type(e.grad_fn).__name__ == type(t.grad_fn).__name__
+
+
+# ---- regressions found by tests/test_fuzz_ops.py ------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x.all(dim=()), lambda x: x.any(dim=[], keepdim=True), lambda x: x.byte().all(dim=()),
+])
+@pytest.mark.parametrize("shape", [(0,), (2, 3)])
+def test_fuzz_all_any_empty_dims_reduce_nothing(fn, shape):
+    check(fn, shapes=[shape], grad=False)

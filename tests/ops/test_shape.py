@@ -444,3 +444,24 @@ def test_view_dtype(dtype):
 def test_view_dtype_bad():
     check_raises(lambda lib, x: x.view(lib.int64), shapes=[(3, 3)])
     check_raises(lambda lib, x: x.view(lib.float16), shapes=[()])
+
+
+# ---- regressions found by tests/test_fuzz_ops.py: 0-d inputs -----------------------------------
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, x: lib.movedim(x, 0, -1), lambda x: x.flip(0), lambda x: x.flip(-1),
+    lambda x: x.transpose(0, -1), lambda x: x.permute(()), lambda x: x.roll(1),
+    lambda x: x.repeat_interleave(2),
+])
+def test_fuzz_zero_d(fn):
+    check(fn, shapes=[()], grad2=True)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x.permute(), lambda x: x.roll(1, 0), lambda x: x.roll(1, -1),
+    lambda x: x.unflatten(0, (1, -1)), lambda lib, x: lib.tensor_split(x, 1, 0),
+    lambda x: x.repeat_interleave(2, 0), lambda x: x.repeat_interleave(2, -1),
+])
+def test_fuzz_zero_d_raises(fn):
+    check_raises(fn, shapes=[()])

@@ -159,3 +159,20 @@ def test_unique(dtype):
     check(lambda x: x.unique(return_counts=True), inputs=[a], grad=False)
     check(lambda x: x.unique(dim=1, return_inverse=True), inputs=[np.array([[1, 2, 1],
                                                                               [0, 5, 0]])])
+
+
+# ---- regressions found by tests/test_fuzz_ops.py ------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x.topk(1), lambda x: x.kthvalue(1), lambda x: x.median(), lambda x: x.median(0),
+    lambda x: x.nanmedian(), lambda x: x.nanmedian(0),
+])
+def test_fuzz_bool_refused(fn):
+    check_raises(fn, shapes=[(3,)], dtype="bool")
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "int32", "float32"])
+def test_fuzz_median_of_empty(dtype):
+    check(lambda x: x.median(), shapes=[(0,)], dtype=dtype, grad=False)
+    check(lambda x: x.nanmedian(), shapes=[(0,)], dtype=dtype, grad=False)
