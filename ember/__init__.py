@@ -88,7 +88,7 @@ def is_floating_point(input: Tensor) -> bool:
     return input.is_floating_point()
 
 
-__all__ = [  # noqa: RUF022 - grouped by theme, like torch.__all__
+__all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
     "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "strided",
     "get_float32_matmul_precision", "set_float32_matmul_precision",
     "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int",

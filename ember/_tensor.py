@@ -35,16 +35,15 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
              CreationMethods, RandomMethods):
     """An n-dimensional array on a device, with an optional autograd history."""
 
-    # The four fields every op touches are slots; the rest default on the class and are set in
-    # the instance dict only when they differ (views, leaves with grads or hooks), which keeps
-    # making a tensor to five stores. Like torch tensors, ember tensors accept user attributes.
-    __slots__ = ("__dict__", "__weakref__", "_data", "_grad_fn", "_requires_grad", "_vbox")
+    # The fields every op or view touches are slots; the rest default on the class and are set
+    # in the instance dict only when they differ (leaves with grads, hooks, multi-output results),
+    # which keeps making a tensor to six stores. Like torch tensors, they accept user attributes.
+    __slots__ = ("__dict__", "__weakref__", "_base", "_data", "_grad_fn", "_requires_grad",
+                 "_vbox", "_view_of")
     _grad = None
-    _base = None
     _output_nr = 0
     _accum = None
     _hooks = None
-    _view_of = None
     _retains_grad = False
 
     __hash__ = object.__hash__
@@ -477,8 +476,8 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     def __add__(self, other):
         return _binary(_Add, self, other)
 
-    def __radd__(self, other):
-        return _ew.add(other, self)
+    def __radd__(self, other):  # the tensor first, as PyTorch: (2 + x) lists x's edge first
+        return _binary(_Add, self, other)
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -487,7 +486,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return _ew.sub(self, other)
 
     def __rsub__(self, other):
-        return _ew.sub(other, self)
+        return _ew.rsub(self, other)
 
     def __isub__(self, other):
         return self.sub_(other)
@@ -495,8 +494,8 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     def __mul__(self, other):
         return _binary(_Mul, self, other)
 
-    def __rmul__(self, other):
-        return _ew.mul(other, self)
+    def __rmul__(self, other):  # the tensor first, as PyTorch: (2 * x) lists x's edge first
+        return _binary(_Mul, self, other)
 
     def __imul__(self, other):
         return self.mul_(other)
@@ -504,8 +503,8 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     def __truediv__(self, other):
         return _ew.div(self, other)
 
-    def __rtruediv__(self, other):
-        return _ew.div(other, self)
+    def __rtruediv__(self, other):  # as PyTorch: reciprocal() * other (MulBackward0)
+        return _binary(_Mul, _ew.reciprocal(self), other)
 
     def __itruediv__(self, other):
         return self.div_(other)
@@ -551,12 +550,15 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return _ew.neg(self)
 
     def __pos__(self):
-        return self
+        return _ew.positive(self)
 
     def __abs__(self):
         return _ew.abs(self)
 
     def __invert__(self):
+        if self._data.dtype.kind not in "biu":
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                            "tensors")
         return _ew.bitwise_not(self)
 
     def __and__(self, other):
@@ -588,6 +590,12 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def __rshift__(self, other):
         return _ew.bitwise_right_shift(self, other)
+
+    def __rlshift__(self, other):
+        return _ew.bitwise_left_shift(other, self)
+
+    def __rrshift__(self, other):
+        return _ew.bitwise_right_shift(other, self)
 
     def __eq__(self, other):
         if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
@@ -628,6 +636,8 @@ def _init_slots(t, data, requires_grad: bool) -> None:
     t._requires_grad = requires_grad
     t._grad_fn = None
     t._vbox = [0]
+    t._base = None
+    t._view_of = None
 
 
 def _new_tensor(data, requires_grad: bool = False) -> Tensor:
@@ -637,6 +647,8 @@ def _new_tensor(data, requires_grad: bool = False) -> Tensor:
     t._requires_grad = requires_grad
     t._grad_fn = None
     t._vbox = [0]
+    t._base = None
+    t._view_of = None
     return t
 
 

@@ -50,6 +50,8 @@ def to_numpy(t) -> np.ndarray:
     """A host copy of a torch or ember tensor (bfloat16 widened to float32)."""
     if isinstance(t, torch.Tensor):
         t = t.detach()
+        if t._is_zerotensor():  # torch's lazily-zero gradients (abs'' and sgn') have no storage
+            t = torch.zeros(t.shape, dtype=t.dtype)
         if t.dtype == torch.bfloat16:
             t = t.float()
         return t.cpu().numpy().copy()
@@ -95,7 +97,7 @@ def make_array(shape, dtype: str, rng: np.random.Generator, low=-2.0, high=2.0) 
     elif dtype == "uint8":
         arr = rng.integers(0, max(int(high), 1) + 5, size=shape)
     elif dtype.startswith("int"):
-        arr = rng.integers(int(math.floor(low)), int(math.ceil(high)) + 1, size=shape)
+        arr = rng.integers(math.floor(low), math.ceil(high) + 1, size=shape)
     else:
         arr = rng.uniform(low, high, size=shape)
     return np.asarray(arr).astype(np.float32 if dtype == "bfloat16" else dtype)

@@ -201,3 +201,7 @@ class ElementwiseMethods:
     fill_ = _ew.fill_
     zero_ = _ew.zero_
     copy_ = _ew.copy_
+
+    def where(self, condition, other):
+        """x.where(cond, y): x where cond holds, else y (torch.where with self as input)."""
+        return _ew.where(condition, self, other)

@@ -16,27 +16,21 @@ from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
 from ._op import Op
-from .creation import _check_scalar_fits
 
 __all__ = [
     "add",
     "div",
     "divide",
-    "fill",
-    "fill_",
     "mul",
     "multiply",
     "neg",
-    "neg_",
     "negative",
-    "negative_",
     "pow",
     "rsub",
     "sub",
     "subtract",
     "true_divide",
     "where",
-    "zero_",
 ]
 
 # NumPy reports overflow/invalid/divide-by-zero as RuntimeWarnings; PyTorch stays silent and
@@ -148,105 +142,12 @@ def _xp(x, y=None):
     return array_module(x)
 
 
-# ---- in-place: compute out of place, then write into self --------------------------------------
-
-_LEAF_INPLACE_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
-
-
-def check_inplace(t) -> None:
-    """PyTorch refuses in-place changes to a leaf (or a view of one) that requires grad."""
-    if not _op._grad_state.enabled:
-        return
-    if t._requires_grad and t._grad_fn is None:
-        raise RuntimeError(_LEAF_INPLACE_MSG)
-    base = t._base
-    if base is not None and base._requires_grad and base._grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
-                           "in-place operation.")
-
-
-def commit_inplace(t, result):
-    """Make tensor `t` hold `result` (the out-of-place value of an in-place op) and its history."""
-    rd = result.dtype
-    td = t.dtype
-    if rd._category > td._category:
-        raise RuntimeError(f"result type {_cap(rd)} can't be cast to the desired output type "
-                           f"{_cap(td)}")
-    if result._data.shape != t._data.shape:
-        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast "
-                           f"shape {list(result._data.shape)}")
-    xp = array_module(t._data)
-    if result._requires_grad:
-        _snapshot_saved_self(t, result._grad_fn)
-    xp.copyto(t._data, result._data, casting="unsafe")
-    t._vbox[0] += 1
-    if result._requires_grad:
-        if t._base is not None and t._view_of is not None:
-            from .inplace_view import rebase_view
-
-            rebase_view(t, result)
-        else:
-            t._grad_fn = result._grad_fn
-            t._output_nr = result._output_nr
-            t._requires_grad = True
-    return t
-
-
-def _snapshot_saved_self(t, node) -> None:
-    """If the op saved `t` for backward, keep a copy of its old value: t is about to change."""
-    saved = node.__dict__.get("_saved_inputs") if node is not None else None
-    if not saved:
-        return
-    if not any(s is t for s, _ in saved):
-        return
-    old = _op._new_tensor(t._data.copy(), t._requires_grad)
-    old._grad_fn, old._output_nr = t._grad_fn, t._output_nr
-    node._saved_inputs = tuple((old, 0) if s is t else (s, v) for s, v in saved)
-
-
-def _cap(d: _dt.dtype) -> str:
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-             "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-             "bool": "Bool"}
-    return names[d.name]
-
-
-def inplace(t, fn, *args, **kwargs):
-    """Run an out-of-place op `fn(t, *args)` and commit its result into t."""
-    check_inplace(t)
-    try:
-        result = fn(t, *args, **kwargs)
-    except (NotImplementedError, RuntimeError):
-        _inplace_precheck(t, args)  # PyTorch reports a bad output shape or cast first
-        raise
-    return commit_inplace(t, result)
-
-
-def _inplace_precheck(t, args) -> None:
-    """The output checks PyTorch makes before running an in-place kernel: cast, then shape."""
-    operands = [a for i, a in enumerate(args) if isinstance(a, _op.Tensor)
-                or i == 0 and isinstance(a, (int, float, bool))]
-    try:
-        rd = _dt.result_type(t, *operands)
-    except Exception:  # noqa: BLE001 - the op's own error is the one to report
-        return
-    if rd._category > t.dtype._category:
-        raise RuntimeError(f"result type {_cap(rd)} can't be cast to the desired output type "
-                           f"{_cap(t.dtype)}")
-    shape = t._data.shape
-    for a in operands:
-        if isinstance(a, _op.Tensor) and a._data.shape != shape:
-            b = check_broadcast(shape, a._data.shape)
-            if b != shape:
-                raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast "
-                                   f"shape {list(b)}")
-
-
 # ---- arithmetic ------------------------------------------------------------------------------
 
 
 class Add(Op):
     ufunc = np.add
+    differentiable_args = (0, 1)  # `x + 2` lists the number as (None, 0), as PyTorch
 
     @staticmethod
     def forward(ctx, x, y, alpha=None, dtype=None):
@@ -270,6 +171,7 @@ class Add(Op):
 
 class Sub(Op):
     ufunc = np.subtract
+    differentiable_args = (0, 1)
 
     @staticmethod
     def forward(ctx, x, y, alpha=None, dtype=None):
@@ -294,16 +196,38 @@ def _scaled(y, alpha):
 
 
 class Rsub(Sub):
-    """`scalar - tensor`: PyTorch names its node RsubBackward1."""
+    """`number - tensor`, applied as (number, tensor): RsubBackward1, whose one edge is the tensor."""
 
     ufunc = None
-
+    differentiable_args = None
     node_name = "RsubBackward1"
+
+
+class RsubTensor(Op):
+    """rsub(x, y) = y - alpha * x for two tensors (RsubBackward0, edges in x, y order)."""
+
+    node_name = "RsubBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, alpha=None, dtype=None):
+        x, y = _cast(x, dtype), _cast(y, dtype)
+        ctx.alpha = alpha
+        if alpha is not None and alpha != 1:
+            x = _scaled(x, alpha)
+        return _xp(x, y).subtract(y, x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        gx = None
+        if ctx.needs_input_grad[0]:
+            gx = -grad if ctx.alpha is None or ctx.alpha == 1 else grad * (-ctx.alpha)
+        return gx, (grad if ctx.needs_input_grad[1] else None)
 
 
 class Mul(Op):
     save_inputs = (0, 1)
     ufunc = np.multiply
+    differentiable_args = (0, 1)
 
     @staticmethod
     def forward(ctx, x, y, dtype=None):
@@ -328,6 +252,7 @@ class Mul(Op):
 class Div(Op):
     save_inputs = (0, 1)
     ufunc = np.true_divide
+    differentiable_args = (0, 1)
 
     @staticmethod
     def forward(ctx, x, y, rounding_mode=None, dtype=None):
@@ -355,6 +280,13 @@ class Div(Op):
             x = x if x is not None else sx
             gy = -grad * x / (y * y)
         return gx, gy
+
+
+class DivRounded(Div):
+    """div with a rounding_mode: PyTorch's DivBackward2 (zero gradient, see Div.backward)."""
+
+    ufunc = None
+    node_name = "DivBackward2"
 
 
 def _rounded_divide(xp, x, y, mode):
@@ -485,7 +417,9 @@ def _int_power(xp, x, y):
 
 
 class Where(Op):
-    """where(cond, x, y): cond is data, not differentiable."""
+    """where(cond, x, y): cond is data, not differentiable (no edge in next_functions)."""
+
+    differentiable_args = (1, 2)
 
     @staticmethod
     def forward(ctx, cond, x, y, dtype=None):
@@ -533,25 +467,43 @@ def add(input, other, *, alpha=1, out=None):
     return _out(binary(Add, input, other), out)
 
 
-def sub(input, other, *, alpha=1, out=None):
-    if getattr(other, "dtype", None) is _dt.bool or getattr(input, "dtype", None) is _dt.bool \
-            or other.__class__ is bool or input.__class__ is bool:
+def _check_sub_bool(input, other) -> None:
+    """PyTorch refuses `-` with any bool operand (tensor or Python bool)."""
+    a = getattr(input, "dtype", None) is _dt.bool or input.__class__ is bool
+    b = getattr(other, "dtype", None) is _dt.bool or other.__class__ is bool
+    if a and b:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if a or b:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
-    op = Sub if isinstance(input, _op.Tensor) else Rsub
+
+
+def sub(input, other, *, alpha=1, out=None):
+    if other.__class__ is bool or input.__class__ is bool or \
+            getattr(other, "dtype", None) is _dt.bool or getattr(input, "dtype", None) is _dt.bool:
+        _check_sub_bool(input, other)
     if alpha.__class__ is _int and alpha == 1:
-        return _out(binary(op, input, other), out)
+        return _out(binary(Sub, input, other), out)
     _check_alpha(input, other, alpha)
-    return _out(binary(op, input, other, alpha=alpha), out)
+    return _out(binary(Sub, input, other, alpha=alpha), out)
 
 
 def rsub(input, other, *, alpha=1):
-    """other - alpha * input (RsubBackward)."""
+    """other - alpha * input: RsubBackward0 for a tensor `other`, RsubBackward1 for a number."""
     if not isinstance(input, _op.Tensor):
         raise TypeError(f"rsub() received an invalid combination of arguments - got "
                         f"({type(input).__name__}, {type(other).__name__})")
-    return sub(other, input, alpha=alpha) if alpha != 1 else sub(other, input)
+    if input.dtype is _dt.bool or other.__class__ is bool \
+            or getattr(other, "dtype", None) is _dt.bool:
+        _check_sub_bool(input, other)
+    op, a, b = (RsubTensor, input, other) if isinstance(other, _op.Tensor) else \
+        (Rsub, other, input)
+    if alpha.__class__ is _int and alpha == 1:
+        return binary(op, a, b)
+    _check_alpha(input, other, alpha)
+    return binary(op, a, b, alpha=alpha)
 
 
 subtract = sub
@@ -570,7 +522,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
-    return _out(binary(Div, input, other, rounding_mode=rounding_mode), out)
+    return _out(binary(DivRounded, input, other, rounding_mode=rounding_mode), out)
 
 
 divide = div
@@ -624,250 +576,42 @@ def where(condition, input=None, other=None, *, out=None):
     return _out(Where.apply(condition, input, other, dtype=d.np_dtype), out)
 
 
-def _out(result, out):
-    """Honour `out=`: resize-free copy into the given tensor (PyTorch checks the dtype category)."""
-    if out is None:
-        return result
-    if result._requires_grad and _op._grad_state.enabled:
-        raise RuntimeError("functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
-    if out._data.shape != result._data.shape:
-        out._data = array_module(result._data).empty_like(result._data, dtype=out._data.dtype)
-    return commit_inplace(out, result.detach())
+# ---- in-place machinery and the rest of the family, re-exported -------------------------------
+# (inplace first: unary, binary and comparison import its names from this module)
 
+from . import inplace as _inplace
+from .inplace import (  # noqa: F401 - re-exported: ops and methods import these from here
+    Copy,
+    Fill,
+    FillTensor,
+    Zero,
+    _cap,
+    _check_overlap,
+    _copy_into,
+    _direct,
+    _inplace_precheck,
+    _out,
+    _records,
+    _snapshot_saved_self,
+    _ufunc_,
+    _zeros_like,
+    add_,
+    check_inplace,
+    commit_inplace,
+    copy_,
+    div_,
+    fill,
+    fill_,
+    inplace,
+    mul_,
+    neg_,
+    negative_,
+    pow_,
+    sub_,
+    zero_,
+)
 
-# ---- in-place arithmetic: straight into self's memory when nothing is recorded ----------------
-
-
-def _direct(t, other, need_float: bool) -> bool:
-    """True when `t op= other` can run as one NumPy ufunc into t: no graph to record, and a
-    dtype pair on which NumPy and PyTorch agree (same dtype, or a float tensor with a number)."""
-    T = _op.Tensor
-    oc = other.__class__
-    if _op._grad_state.enabled and (t._requires_grad or (oc is T and other._requires_grad)):
-        return False
-    k = t._data.dtype.kind
-    if oc is T:
-        return other._data.dtype == t._data.dtype and (k == "f" or not need_float)
-    return (oc is _float or oc is _int) and k == "f"
-
-
-def _ufunc_(t, ufunc, other, alpha=None):
-    """Apply `ufunc(t, other * alpha, out=t)`; None when shapes need the general path's error."""
-    y = other._data if other.__class__ is _op.Tensor else other
-    if alpha is not None:
-        y = y * alpha
-    try:
-        ufunc(t._data, y, out=t._data)
-    except ValueError:  # broadcast to a bigger shape, or a read-only (expanded) array
-        return None
-    t._vbox[0] += 1
-    return t
-
-
-def add_(input, other, *, alpha=1):
-    if _direct(input, other, False) and input._data.__class__ is np.ndarray:
-        a = None if alpha.__class__ is _int and alpha == 1 else alpha
-        if a is None or input._data.dtype.kind == "f":
-            r = _ufunc_(input, np.add, other, a)
-            if r is not None:
-                return r
-    return inplace(input, add, other, alpha=alpha)
-
-
-def sub_(input, other, *, alpha=1):
-    if _direct(input, other, False) and input._data.dtype.kind != "b" \
-            and input._data.__class__ is np.ndarray:
-        a = None if alpha.__class__ is _int and alpha == 1 else alpha
-        if a is None or input._data.dtype.kind == "f":
-            r = _ufunc_(input, np.subtract, other, a)
-            if r is not None:
-                return r
-    return inplace(input, sub, other, alpha=alpha)
-
-
-def mul_(input, other):
-    if _direct(input, other, False) and input._data.__class__ is np.ndarray:
-        r = _ufunc_(input, np.multiply, other)
-        if r is not None:
-            return r
-    return inplace(input, mul, other)
-
-
-def div_(input, other, *, rounding_mode=None):
-    if rounding_mode is None and _direct(input, other, True) \
-            and input._data.__class__ is np.ndarray:
-        r = _ufunc_(input, np.true_divide, other)
-        if r is not None:
-            return r
-    return inplace(input, div, other, rounding_mode=rounding_mode)
-
-
-def pow_(input, exponent):
-    return inplace(input, pow, exponent)
-
-
-def neg_(input):
-    return inplace(input, neg)
-
-
-negative_ = neg_
-
-
-# ---- fill_, zero_, copy_ ---------------------------------------------------------------------
-
-
-def _records(t, src=None) -> bool:
-    """Whether an in-place write into t must be recorded in the graph."""
-    if not _op._grad_state.enabled:
-        return False
-    return t._requires_grad or (isinstance(src, _op.Tensor) and src._requires_grad)
-
-
-class Fill(Op):
-    """t.fill_(number): the old values no longer matter, so their gradient is zero."""
-
-    node_name = "FillBackward2"
-
-    @staticmethod
-    def forward(ctx, x, value):
-        return _xp(x).full_like(x, value)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _zeros_like(grad)
-
-
-class FillTensor(Op):
-    """t.fill_(0-d tensor): the value's gradient is the sum of the upstream gradient."""
-
-    node_name = "FillBackward3"
-
-    @staticmethod
-    def forward(ctx, x, value):
-        y = _xp(x).empty_like(x)
-        y[...] = value.astype(x.dtype)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        gx = _zeros_like(grad) if ctx.needs_input_grad[0] else None
-        return gx, (grad.sum() if ctx.needs_input_grad[1] else None)
-
-
-class Zero(Op):
-    @staticmethod
-    def forward(ctx, x):
-        return _xp(x).zeros_like(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _zeros_like(grad)
-
-
-class Copy(Op):
-    """t.copy_(src): src broadcast and cast into t's shape and dtype; gradient flows to src."""
-
-    node_name = "CopyBackwards"
-
-    @staticmethod
-    def forward(ctx, x, src):
-        y = _xp(x).empty_like(x)
-        _copy_into(y, src)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        gx = _zeros_like(grad) if ctx.needs_input_grad[0] else None
-        return gx, (grad if ctx.needs_input_grad[1] else None)
-
-
-def _zeros_like(grad):
-    return _op._new_tensor(_xp(grad._data).zeros_like(grad._data))
-
-
-def _copy_into(dst, src) -> None:
-    """Broadcast-and-cast copy of a raw array or number into dst (PyTorch's size error)."""
-    if hasattr(src, "shape") and src.__class__ is not dst.__class__ \
-            and not isinstance(src, np.generic):
-        from ..backend import to_device
-
-        src = to_device(src, _op._new_tensor(dst).device)
-    if len(getattr(src, "shape", ())) > dst.ndim:  # NumPy would drop leading 1s; PyTorch refuses
-        raise RuntimeError(f"output with shape {list(dst.shape)} doesn't match the broadcast "
-                           f"shape {list(check_broadcast(dst.shape, src.shape))}")
-    try:
-        array_module(dst).copyto(dst, src, casting="unsafe")
-    except ValueError:
-        check_broadcast(dst.shape, getattr(src, "shape", ()))
-        raise
-
-
-def _check_overlap(dst, src) -> None:
-    """PyTorch refuses a copy whose source partially overlaps the destination."""
-    if dst.__class__ is not np.ndarray or src.__class__ is not np.ndarray:
-        return
-    if not np.may_share_memory(dst, src):
-        return
-    same = (dst.__array_interface__["data"][0] == src.__array_interface__["data"][0]
-            and dst.strides == src.strides and dst.shape == src.shape)
-    if not same and np.shares_memory(dst, src):
-        raise RuntimeError("unsupported operation: some elements of the input tensor and the "
-                           "written-to tensor refer to a single memory location. Please clone() "
-                           "the tensor before performing the operation.")
-
-
-def fill_(input, value):
-    """Write `value` (a number or a 0-d tensor) into every element of input."""
-    T = _op.Tensor
-    if isinstance(value, T):
-        if value._data.ndim:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                               f"{value._data.ndim} dimensions.")
-    else:
-        _check_operand(value)
-        _check_scalar_fits(value, input._data.dtype)
-    check_inplace(input)
-    if _records(input, value):
-        if isinstance(value, T):
-            return commit_inplace(input, FillTensor.apply(input, value))
-        return commit_inplace(input, Fill.apply(input, _np_scalar(value, input._data.dtype)))
-    _copy_into(input._data, value._data if isinstance(value, T)
-               else _np_scalar(value, input._data.dtype))  # wraps -1 into uint8 as PyTorch
-    input._vbox[0] += 1
-    return input
-
-
-def fill(input, value):
-    """Out-of-place fill: a tensor like input filled with value."""
-    return fill_(input.clone(), value)
-
-
-def zero_(input):
-    check_inplace(input)
-    if _records(input):
-        return commit_inplace(input, Zero.apply(input))
-    input._data.fill(0)
-    input._vbox[0] += 1
-    return input
-
-
-def copy_(input, src, non_blocking: bool = False):
-    """Copy src into input, broadcasting and casting; differentiable with respect to src."""
-    check_inplace(input)
-    if not isinstance(src, _op.Tensor):
-        _check_operand(src)
-    if isinstance(src, _op.Tensor):
-        _check_overlap(input._data, src._data)
-    if _records(input, src):
-        return commit_inplace(input, Copy.apply(input, src))
-    _copy_into(input._data, src._data if isinstance(src, _op.Tensor) else src)
-    input._vbox[0] += 1
-    return input
-
-
-# ---- the rest of the family, re-exported -----------------------------------------------------
-
+# isort: split
 from . import binary as _binary
 from . import comparison as _comparison
 from . import unary as _unary
@@ -875,4 +619,4 @@ from .binary import *
 from .comparison import *
 from .unary import *
 
-__all__ += _unary.__all__ + _binary.__all__ + _comparison.__all__
+__all__ += _inplace.__all__ + _unary.__all__ + _binary.__all__ + _comparison.__all__

@@ -92,6 +92,8 @@ def _axes(dim, ndim):
 def _int_to_long(t, dtype):
     """sum/prod/cumsum accumulate integer and bool inputs in int64; `dtype=` casts first."""
     if dtype is None:
+        if t._data.dtype.kind == "f":
+            return t
         dtype = _dt.int64 if t.dtype._category < 2 else t.dtype
     return t if dtype is t.dtype else t.to(dtype)
 
@@ -242,7 +244,8 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Sum over all elements or over `dim`; integer and bool inputs sum in int64 (PyTorch)."""
     axes = _axes(dim, input._data.ndim)
     op = Sum if dim is None else SumDim
-    return _ew._out(op.apply(_int_to_long(input, dtype), axes, keepdim), out)
+    y = op.apply_single(_int_to_long(input, dtype), axes, keepdim)
+    return y if out is None else _ew._out(y, out)
 
 
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
@@ -254,7 +257,8 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     axes = _axes(dim, input._data.ndim)
     if d is not input.dtype:
         input = input.to(d)
-    return _ew._out((Mean if dim is None else MeanDim).apply(input, axes, keepdim), out)
+    y = (Mean if dim is None else MeanDim).apply_single(input, axes, keepdim)
+    return y if out is None else _ew._out(y, out)
 
 
 def nansum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):

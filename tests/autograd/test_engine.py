@@ -337,3 +337,74 @@ def test_grad_outputs_count_mismatch():
         x = _leaf(lib)
         lib.autograd.grad([x * 2, x * 3], x, [lib.ones(3)])
     same(fn, same_message=True)
+
+
+# ---- edges for Python-number operands (wrapped numbers show as (None, 0)) --------------------
+
+SCALAR_EDGE_CASES = {
+    "x*2+1": lambda lib, x, y, c: x * 2 + 1,
+    "2*x": lambda lib, x, y, c: 2 * x,
+    "2.5*x": lambda lib, x, y, c: 2.5 * x,
+    "True*x": lambda lib, x, y, c: True * x,
+    "x*2": lambda lib, x, y, c: x * 2,
+    "x+2": lambda lib, x, y, c: x + 2,
+    "2+x": lambda lib, x, y, c: 2 + x,
+    "x-2": lambda lib, x, y, c: x - 2,
+    "2-x": lambda lib, x, y, c: 2 - x,
+    "x/2": lambda lib, x, y, c: x / 2,
+    "2/x": lambda lib, x, y, c: 2 / x,
+    "x**2": lambda lib, x, y, c: x ** 2,
+    "2**x": lambda lib, x, y, c: 2 ** x,
+    "x**y": lambda lib, x, y, c: x ** y,
+    "where": lambda lib, x, y, c: lib.where(c, x, y),
+    "where_scalar_y": lambda lib, x, y, c: lib.where(c, x, 2.0),
+    "where_scalar_x": lambda lib, x, y, c: lib.where(c, 2.0, y),
+    "add_alpha": lambda lib, x, y, c: lib.add(x, 2, alpha=3),
+    "sub_tensors_alpha": lambda lib, x, y, c: lib.sub(x, y, alpha=2),
+    "sub_number_first": lambda lib, x, y, c: lib.sub(2, x),
+    "mul_number_first": lambda lib, x, y, c: lib.mul(2, x),
+    "rsub_number": lambda lib, x, y, c: lib.rsub(x, 2),
+    "rsub_tensors": lambda lib, x, y, c: lib.rsub(x, y),
+    "rsub_tensors_alpha": lambda lib, x, y, c: lib.rsub(x, y, alpha=2),
+    "x+int_tensor": lambda lib, x, y, c: x + lib.tensor(2),
+    "x*0d_tensor": lambda lib, x, y, c: x * lib.tensor(2.0),
+    "method_add": lambda lib, x, y, c: x.add(2),
+    "method_div": lambda lib, x, y, c: x.div(2),
+    "div_floor_number": lambda lib, x, y, c: lib.div(x, 2, rounding_mode="floor"),
+    "div_trunc_tensors": lambda lib, x, y, c: lib.div(x, y, rounding_mode="trunc"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SCALAR_EDGE_CASES))
+def test_next_functions_with_number_operands(case):
+    """Node names, edge order and (None, 0) placeholders match torch, and so does the backward."""
+    f = SCALAR_EDGE_CASES[case]
+
+    def fn(lib):
+        x = lib.tensor([1.5, 2.0, 3.0], requires_grad=True)
+        y = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        c = lib.tensor([True, False, True])
+        out = f(lib, x, y, c)
+        node = out.grad_fn
+        out.backward(lib.tensor([1.0, -2.0, 0.5]))
+        grads = tuple(lib.zeros(3) if t.grad is None else t.grad for t in (x, y))
+        return type(node).__name__, names(node.next_functions), grads
+    same(fn)
+
+
+@pytest.mark.parametrize("case", ["x*2", "2*x", "x+2", "x/2", "where_scalar_y", "2-x", "x**2"])
+def test_node_hook_grad_inputs_for_number_operands(case):
+    """A node hook sees one grad_input per edge, None for the number's placeholder."""
+    f = SCALAR_EDGE_CASES[case]
+
+    def fn(lib):
+        x = lib.tensor([1.5, 2.0, 3.0], requires_grad=True)
+        y = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        out = f(lib, x, y, lib.tensor([True, False, True]))
+        seen = []
+        out.grad_fn.register_hook(
+            lambda gi, go: seen.append(tuple(g is None for g in gi)) and None)
+        out.sum().backward()
+        return seen
+    _, t_seen = same(fn)
+    assert len(t_seen) == 1
