@@ -55,6 +55,8 @@ from .ops.shape import *
 from .random import *
 from .size import Size
 
+from . import nn  # noqa: E402 - nn builds on everything above
+
 __version__ = "0.1.0"
 
 
@@ -89,7 +91,8 @@ def is_floating_point(input: Tensor) -> bool:
 
 
 __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
-    "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "strided",
+    "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
+    "strided",
     "get_float32_matmul_precision", "set_float32_matmul_precision",
     "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int",
     "int8", "int16", "int32", "int64", "long", "short", "uint8",

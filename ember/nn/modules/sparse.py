@@ -1,0 +1,4 @@
+"""nn layers: the sparse family."""
+from __future__ import annotations
+
+__all__: list = []

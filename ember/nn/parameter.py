@@ -1,0 +1,4 @@
+"""Parameter and Buffer: tensors that modules register."""
+from __future__ import annotations
+
+__all__: list = []

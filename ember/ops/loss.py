@@ -1,0 +1,4 @@
+"""Neural-network ops (loss family): forward on arrays, backward in ember ops; exported via nn.functional."""
+from __future__ import annotations
+
+__all__: list = []
