@@ -1,2 +1,9 @@
 """ember.nn.utils: gradient clipping and parameter/vector conversion."""
 from __future__ import annotations
+
+from . import clip_grad, convert_parameters  # noqa: F401
+from .clip_grad import *
+from .convert_parameters import *
+
+__all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
+           "get_total_norm", "parameters_to_vector", "vector_to_parameters"]
