@@ -5,7 +5,14 @@ The public surface is re-exported from the modules that own it; each lists its n
 from __future__ import annotations
 
 from . import _dtype as _dtype_mod
-from . import _printing, accelerator, autograd, backends, cuda
+from . import (
+    _printing,
+    accelerator,
+    autograd,
+    backends,
+    cuda,
+    nn,
+)
 from . import random as _random
 from ._dtype import (
     bfloat16,
@@ -54,8 +61,6 @@ from .ops.reduction import *
 from .ops.shape import *
 from .random import *
 from .size import Size
-
-from . import nn  # noqa: E402 - nn builds on everything above
 
 __version__ = "0.1.0"
 
