@@ -12,6 +12,9 @@ from . import (
     backends,
     cuda,
     nn,
+    optim,
+    serialization,
+    utils,
 )
 from . import random as _random
 from ._dtype import (
@@ -60,6 +63,7 @@ from .ops.linalg import *
 from .ops.reduction import *
 from .ops.shape import *
 from .random import *
+from .serialization import load, save
 from .size import Size
 
 __version__ = "0.1.0"

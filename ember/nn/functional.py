@@ -8,3 +8,8 @@ from ..ops.loss import *
 from ..ops.nn_linear import *
 from ..ops.nn_misc import *
 from ..ops.normalization import *
+from ..ops.attention import *
+from ..ops.conv import *
+from ..ops.pooling import *
+from ..ops.resample import *
+from ..ops.recurrent import *

@@ -1,7 +1,7 @@
 """ember.nn.utils: gradient clipping and parameter/vector conversion."""
 from __future__ import annotations
 
-from . import clip_grad, convert_parameters  # noqa: F401
+from . import clip_grad, convert_parameters, rnn  # noqa: F401
 from .clip_grad import *
 from .convert_parameters import *
 
