@@ -67,8 +67,8 @@ def to_ember(t: torch.Tensor, requires_grad: bool | None = None):
     if name == "bfloat16":
         arr = t.detach().float().numpy().astype(ember.bfloat16.np_dtype)
     else:
-        arr = t.detach().cpu().numpy().copy()
-    e = ember.from_numpy(np.array(arr, copy=True, order="C"))
+        arr = t.detach().cpu().numpy()
+    e = ember.from_numpy(np.array(arr, copy=True, order="K"))  # keep torch's layout
     rg = t.requires_grad if requires_grad is None else requires_grad
     if rg:
         e.requires_grad_(True)

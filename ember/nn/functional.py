@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from ..ops.activation import *
+from ..ops.attention import *
+from ..ops.conv import *
 from ..ops.dropout import *
 from ..ops.embedding import *
 from ..ops.loss import *
 from ..ops.nn_linear import *
 from ..ops.nn_misc import *
 from ..ops.normalization import *
-from ..ops.attention import *
-from ..ops.conv import *
 from ..ops.pooling import *
-from ..ops.resample import *
 from ..ops.recurrent import *
+from ..ops.resample import *
