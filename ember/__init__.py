@@ -48,6 +48,28 @@ from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 from .device import device
+
+# nn functions torch also exposes at top level with the same leading parameters
+from .nn.functional import (
+    alpha_dropout,
+    bilinear,
+    cdist,
+    celu,
+    cosine_similarity,
+    dropout,
+    group_norm,
+    hardshrink,
+    layer_norm,
+    log_softmax,
+    pairwise_distance,
+    pdist,
+    prelu,
+    rms_norm,
+    rrelu,
+    selu,
+    softmax,
+    threshold,
+)
 from .ops import conversion as _conversion
 from .ops import creation as _creation
 from .ops import elementwise as _elementwise
@@ -101,7 +123,10 @@ def is_floating_point(input: Tensor) -> bool:
 
 __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
     "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
-    "strided",
+    "optim", "serialization", "utils", "save", "load", "strided",
+    "alpha_dropout", "bilinear", "celu", "cdist", "cosine_similarity", "dropout", "group_norm",
+    "hardshrink", "layer_norm", "log_softmax", "pairwise_distance", "pdist", "prelu", "rms_norm",
+    "rrelu", "selu", "softmax", "threshold",
     "get_float32_matmul_precision", "set_float32_matmul_precision",
     "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int",
     "int8", "int16", "int32", "int64", "long", "short", "uint8",

@@ -205,3 +205,26 @@ class ElementwiseMethods:
     def where(self, condition, other):
         """x.where(cond, y): x where cond holds, else y (torch.where with self as input)."""
         return _ew.where(condition, self, other)
+
+    # ---- nn activations that torch also exposes as methods --------------------------------------
+    def softmax(self, dim, dtype=None):
+        """Softmax along dim (Tensor.softmax requires dim, unlike F.softmax)."""
+        from ..ops import softmax as _softmax
+
+        return _softmax.softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        """Log-softmax along dim."""
+        from ..ops import softmax as _softmax
+
+        return _softmax.log_softmax(self, dim, dtype=dtype)
+
+    def hardshrink(self, lambd: float = 0.5):
+        from ..ops import activation as _activation
+
+        return _activation.hardshrink(self, lambd)
+
+    def prelu(self, weight):
+        from ..ops import activation as _activation
+
+        return _activation.prelu(self, weight)
