@@ -1,14 +1,822 @@
-"""ember.save / ember.load in PyTorch's zip checkpoint format; restricted unpickler by default."""
+"""ember.save / ember.load in PyTorch's zip checkpoint format, both directions.
+
+A checkpoint is a zip archive: `<name>/data.pkl` (a pickle whose tensors are persistent ids
+`('storage', torch.FloatStorage, key, 'cpu', numel)` rebuilt by `torch._utils._rebuild_tensor_v2`),
+one uncompressed, 64-byte aligned record `<name>/data/<key>` per storage, and small `version`,
+`byteorder` and `.data/serialization_id` records. ember writes the torch names, so
+`torch.load(weights_only=True)` reads ember's files, and maps them back to ember objects on load.
+
+Loading is safe by default: `weights_only=True` runs a restricted unpickler that resolves only an
+exact allowlist of (module, name) globals (extend it with `add_safe_globals`) and refuses BUILD and
+object construction on anything else, so a malicious file cannot run code.
+"""
 from __future__ import annotations
 
-__all__: list = []
+import codecs
+import collections
+import contextlib
+import io
+import mmap as _mmap
+import os
+import pickle
+import struct
+import sys
+import tempfile
+import zipfile
+import zlib
+
+import numpy as np
+
+from . import _dtype as _dt
+from ._tensor import Tensor, _contiguous_strides, _new_tensor
+from .device import device as _device
+from .size import Size
+
+__all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals",
+           "save"]
+
+DEFAULT_PROTOCOL = 2
+_ALIGN = 64  # torch aligns storage records to 64 bytes (mmap-friendly)
+_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+_STORAGE_NAMES = {"float32": "FloatStorage", "float64": "DoubleStorage", "float16": "HalfStorage",
+                  "bfloat16": "BFloat16Storage", "int64": "LongStorage", "int32": "IntStorage",
+                  "int16": "ShortStorage", "int8": "CharStorage", "uint8": "ByteStorage",
+                  "bool": "BoolStorage"}
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True):
-    """Placeholder until the serialization family lands."""
-    raise NotImplementedError("ember.save is not implemented yet")
+# ---- safe globals: the user's additions to the weights_only allowlist -----------------------------
+
+_user_globals: dict = {}  # (module, name) -> object
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **kw):
-    """Placeholder until the serialization family lands."""
-    raise NotImplementedError("ember.load is not implemented yet")
+def _global_key(entry):
+    if isinstance(entry, tuple):
+        if len(entry) != 2 or not isinstance(entry[1], str):
+            raise ValueError("safe global tuples must be (object, 'module.name')")
+        module, _, name = entry[1].rpartition(".")
+        return (module, name), entry[0]
+    module = getattr(entry, "__module__", None)
+    name = getattr(entry, "__qualname__", None) or getattr(entry, "__name__", None)
+    if module is None or name is None:
+        raise ValueError(f"cannot name {entry!r}: pass (obj, 'module.name') instead")
+    return (module, name), entry
+
+
+def add_safe_globals(safe_globals: list) -> None:
+    """Allow these classes/functions (or `(obj, "module.name")` pairs) in weights_only loads."""
+    for entry in safe_globals:
+        key, obj = _global_key(entry)
+        _user_globals[key] = obj
+
+
+def get_safe_globals() -> list:
+    """The user-added safe globals, as add_safe_globals received them (objects)."""
+    return list(_user_globals.values())
+
+
+def clear_safe_globals() -> None:
+    """Forget every user-added safe global."""
+    _user_globals.clear()
+
+
+@contextlib.contextmanager
+def safe_globals(safe_globals: list):
+    """Context manager: add these safe globals for the duration of the block only."""
+    saved = dict(_user_globals)
+    add_safe_globals(safe_globals)
+    try:
+        yield
+    finally:
+        _user_globals.clear()
+        _user_globals.update(saved)
+
+
+# ---- saving -------------------------------------------------------------------------------------
+
+
+class _Global:
+    """A `module.name` reference written as a GLOBAL opcode (torch names need no torch import)."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __call__(self, *args):  # pickle wants a callable in a reduce tuple; never called here
+        raise TypeError(f"{self.module}.{self.name} is a pickle reference, not a function")
+
+
+_G_REBUILD = _Global("torch._utils", "_rebuild_tensor_v2")
+_G_PARAM = _Global("torch._utils", "_rebuild_parameter")
+_G_DEVICE = _Global("torch", "device")
+_G_SIZE = _Global("torch", "Size")
+_G_FROM_TYPE = _Global("torch._tensor", "_rebuild_from_type_v2")
+_G_TENSOR = _Global("torch", "Tensor")
+_G_STORAGE = {n: _Global("torch", s) for n, s in _STORAGE_NAMES.items()}
+_G_DTYPE = {n: _Global("torch", n) for n in _STORAGE_NAMES}
+
+
+class _StorageRef:
+    """One storage to write: its flat host array, key and location."""
+
+    __slots__ = ("array", "key", "location", "pid")
+
+    def __init__(self, array, key: str, location: str, dtype_name: str) -> None:
+        self.array, self.key, self.location = array, key, location
+        self.pid = ("storage", _G_STORAGE[dtype_name], key, location, array.size)
+
+
+class _Pickler(pickle._Pickler):
+    """Pickles ember objects under torch's names; tensors become persistent storage ids."""
+
+    dispatch = dict(pickle._Pickler.dispatch)  # noqa: RUF012 - pickle's per-class table
+
+    def __init__(self, file, protocol) -> None:
+        super().__init__(file, protocol)
+        self.storages: list = []
+        self._by_root: dict = {}  # id(root array) -> _StorageRef (whose array keeps it alive)
+        self._hooks = collections.OrderedDict()  # one empty backward-hooks dict, memoized once
+
+    def _save_global_ref(self, obj) -> None:
+        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode())
+        self.memoize(obj)
+
+    def _save_dtype(self, obj) -> None:
+        self.save(_G_DTYPE[obj.name])  # a dtype is the global torch.<name>, as torch pickles it
+
+    dispatch[_Global] = _save_global_ref
+    dispatch[_dt.dtype] = _save_dtype
+
+    def persistent_id(self, obj):
+        return obj.pid if obj.__class__ is _StorageRef else None
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Tensor):
+            return self._reduce_tensor(obj)
+        cls = obj.__class__
+        if cls is _device:
+            return (_G_DEVICE, (str(obj),) if obj.index is None else (obj.type, obj.index))
+        if cls is Size:
+            return (_G_SIZE, (tuple(obj),))
+        return NotImplemented
+
+    def _reduce_tensor(self, t):
+        from .nn.parameter import Parameter
+
+        hooks = self._hooks
+        if isinstance(t, Parameter):  # its data as a plain tensor (the memo keeps it alive)
+            return (_G_PARAM, (_new_tensor(t._data), t._requires_grad, hooks))
+        ref, offset, strides = self._storage_of(t)
+        args = (ref, offset, tuple(t._data.shape), strides, t._requires_grad, hooks)
+        state = {k: v for k, v in t.__dict__.items() if not k.startswith("_")}
+        if state:  # user attributes travel as torch's do: through _rebuild_from_type_v2
+            return (_G_FROM_TYPE, (_G_REBUILD, _G_TENSOR, args, state))
+        return (_G_REBUILD, args)
+
+    def _storage_of(self, t):
+        """(storage ref, element offset, strides): views of one NumPy buffer share a storage."""
+        a = t._data
+        location = "cpu"
+        if a.__class__ is not np.ndarray:  # a device array: its own host copy, location cuda:N
+            location = str(t.device)
+            a = t._host()
+        root = a
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        item = a.itemsize
+        if (a.size and root.dtype == a.dtype and root.flags.c_contiguous
+                and all(s >= 0 and s % item == 0 for s in a.strides)):
+            off = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+            if off >= 0 and off % item == 0:
+                ref = self._by_root.get(id(root))
+                if ref is None:
+                    ref = self._new_ref(root, location, t.dtype.name)
+                    self._by_root[id(root)] = ref
+                return ref, off // item, tuple(s // item for s in a.strides)
+        a = a.copy(order="C")
+        return self._new_ref(a, location, t.dtype.name), 0, t.stride()
+
+    def _new_ref(self, array, location, dtype_name):
+        ref = _StorageRef(array, str(len(self.storages)), location, dtype_name)
+        self.storages.append(ref)
+        return ref
+
+
+def _pad_extra(offset: int, name: bytes) -> bytes:
+    """A zip extra field ('FB' + padding) that puts the record's data on a 64-byte boundary."""
+    pad = -(offset + 30 + len(name) + 4) % _ALIGN
+    return b"FB" + struct.pack("<H", pad) + b"Z" * pad
+
+
+def _write_record(zf: zipfile.ZipFile, name: str, data) -> None:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED
+    info.create_system = 0
+    info.external_attr = 0o600 << 16
+    info.extra = _pad_extra(zf.fp.tell(), name.encode("utf-8"))
+    info.file_size = len(data)
+    with zf.open(info, "w", force_zip64=len(data) > 0x7FFFFFFF) as out:
+        out.write(data)
+
+
+def _write_archive(fh, obj, prefix: str, protocol: int, byteorder: bool = True) -> None:
+    buf = io.BytesIO()
+    pickler = _Pickler(buf, protocol)
+    pickler.dump(obj)
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        _write_record(zf, f"{prefix}/data.pkl", buf.getbuffer())
+        _write_record(zf, f"{prefix}/.format_version", b"1")
+        _write_record(zf, f"{prefix}/.storage_alignment", str(_ALIGN).encode())
+        if byteorder:
+            _write_record(zf, f"{prefix}/byteorder", sys.byteorder.encode())
+        for ref in pickler.storages:
+            arr = ref.array.reshape(-1).view(np.uint8)
+            _write_record(zf, f"{prefix}/data/{ref.key}", memoryview(arr))
+        _write_record(zf, f"{prefix}/version", b"3\n")
+        sid = str(int.from_bytes(os.urandom(16), "little")).zfill(40)
+        _write_record(zf, f"{prefix}/.data/serialization_id", sid.encode())
+
+
+def save(obj, f, pickle_module=None, pickle_protocol: int = DEFAULT_PROTOCOL,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False):
+    """Save `obj` (tensors, state_dicts, modules, nested containers) as a torch zip checkpoint.
+
+    A path is written atomically: to a temporary file in the same folder, then renamed over the
+    target, so a crash mid-save never leaves a half-written checkpoint in its place.
+    """
+    if not _use_new_zipfile_serialization:
+        raise ValueError("ember.save writes only the zip checkpoint format "
+                         "(_use_new_zipfile_serialization=False is not supported)")
+    if pickle_module is not None and pickle_module is not pickle:
+        raise ValueError("ember.save supports only the standard pickle module")
+    if isinstance(f, (str, os.PathLike)):
+        path = os.fspath(f)
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise RuntimeError(f"Parent directory {folder} does not exist.")
+        prefix = os.path.splitext(os.path.basename(path))[0] or "archive"
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                _write_archive(fh, obj, prefix, pickle_protocol, not _disable_byteorder_record)
+                fh.flush()
+                os.fsync(fh.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return
+    if not hasattr(f, "write"):
+        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'write'")
+    seekable = getattr(f, "seekable", None)
+    if seekable is not None and seekable():
+        _write_archive(f, obj, "archive", pickle_protocol, not _disable_byteorder_record)
+    else:
+        buf = io.BytesIO()
+        _write_archive(buf, obj, "archive", pickle_protocol, not _disable_byteorder_record)
+        f.write(buf.getbuffer())
+
+
+# ---- loading: torch names -> ember objects ------------------------------------------------------
+
+
+class _StorageType:
+    """What `torch.FloatStorage` (etc.) unpickles to: just the element dtype."""
+
+    __slots__ = ("dtype",)
+
+    def __init__(self, dtype) -> None:
+        self.dtype = dtype
+
+
+class TypedStorage:
+    """A loaded storage: a flat array of one dtype on one device (what map_location callables see).
+
+    Tensors rebuilt from one storage are views of its array, so they share memory as in torch.
+    """
+
+    __slots__ = ("_array", "_base_tensor", "_first")
+
+    def __init__(self, array) -> None:
+        self._array = array
+        self._base_tensor = None
+        self._first = None
+
+    @property
+    def dtype(self):
+        return _dt._BY_NUMPY[self._array.dtype]
+
+    @property
+    def device(self):
+        return _new_tensor(self._array).device
+
+    def size(self) -> int:
+        return self._array.size
+
+    __len__ = size
+
+    def nbytes(self) -> int:
+        return self._array.nbytes
+
+    def to(self, device) -> TypedStorage:
+        moved = _new_tensor(self._array).to(device)._data
+        return self if moved is self._array else TypedStorage(moved)
+
+    def cpu(self) -> TypedStorage:
+        return self.to("cpu")
+
+    def cuda(self, device=None) -> TypedStorage:
+        return self.to(_device("cuda", device) if isinstance(device, int) else device or "cuda")
+
+    def __repr__(self) -> str:
+        return f"TypedStorage(dtype={self.dtype}, device={self.device}, size={self.size()})"
+
+
+def _check_ints(name: str, values) -> tuple:
+    if not isinstance(values, (tuple, list)) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
+        raise RuntimeError(f"invalid tensor {name} in checkpoint: {values!r}")
+    return tuple(values)
+
+
+def _rebuild_tensor(storage, storage_offset, size, stride):
+    """torch._utils._rebuild_tensor: a view of `storage` (bounds checked: no reads past it)."""
+    if not isinstance(storage, TypedStorage):
+        raise RuntimeError(f"invalid storage in checkpoint: {type(storage).__name__}")  # noqa: TRY004
+    size = _check_ints("size", size)
+    stride = _check_ints("stride", stride)
+    (offset,) = _check_ints("storage offset", (storage_offset,))
+    if len(size) != len(stride):
+        raise RuntimeError(f"tensor size {size} and stride {stride} differ in length")
+    flat = storage._array
+    numel = 1
+    for n in size:
+        numel *= n
+    if numel == 0:
+        return _new_tensor(flat[:0].reshape(size))
+    end = offset + sum((n - 1) * s for n, s in zip(size, stride))
+    if end >= flat.size:
+        raise RuntimeError(f"tensor of size {list(size)}, stride {list(stride)} and offset "
+                           f"{offset} reads past its storage of {flat.size} elements")
+    if offset == 0 and numel == flat.size and stride == _contiguous_strides(size):
+        t = _new_tensor(flat.reshape(size))
+    else:
+        item = flat.itemsize
+        if flat.__class__ is np.ndarray:
+            data = np.ndarray(size, flat.dtype, buffer=flat, offset=offset * item,
+                              strides=tuple(s * item for s in stride))
+        else:  # device arrays: the backend's as_strided over the tail of the storage
+            from .backend import array_module
+
+            data = array_module(flat).lib.stride_tricks.as_strided(
+                flat[offset:], size, tuple(s * item for s in stride))
+        t = _new_tensor(data)
+        t._base = _storage_base(storage)  # storage_offset() reads the offset against this base
+    if storage._first is None and storage._base_tensor is None:
+        storage._first = t
+    else:  # tensors viewing one storage share a version counter, as torch views do
+        t._vbox = _storage_base(storage)._vbox
+    return t
+
+
+def _storage_base(storage) -> Tensor:
+    """The whole storage as a tensor: the `_base` of loaded views and their version counter."""
+    if storage._base_tensor is None:
+        base = storage._base_tensor = _new_tensor(storage._array)
+        if storage._first is not None:
+            storage._first._vbox = base._vbox
+    return storage._base_tensor
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks,
+                       metadata=None):
+    t = _rebuild_tensor(storage, storage_offset, size, stride)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _rebuild_parameter(data, requires_grad, backward_hooks):
+    from .nn.parameter import Parameter
+
+    if not isinstance(data, Tensor):
+        raise RuntimeError(f"invalid Parameter in checkpoint: {type(data).__name__}")  # noqa: TRY004
+    return Parameter(data, bool(requires_grad))
+
+
+def _rebuild_from_type_v2(func, new_type, args, state):
+    """torch._tensor._rebuild_from_type_v2: rebuild with func, then set the type and attributes."""
+    from .nn.parameter import Parameter
+
+    if func not in (_rebuild_tensor_v2, _rebuild_parameter, _rebuild_tensor):  # allowlisted only
+        raise pickle.UnpicklingError("Weights only load failed: _rebuild_from_type_v2 with "
+                                     f"unsupported function {func!r}")
+    ret = func(*args)
+    if new_type is Parameter and not isinstance(ret, Parameter):
+        ret = Parameter(ret, ret.requires_grad)
+    if isinstance(state, dict):
+        for k, v in state.items():
+            if not isinstance(k, str) or k.startswith("_"):
+                raise pickle.UnpicklingError(f"Weights only load failed: tensor attribute {k!r}")
+            setattr(ret, k, v)
+    return ret
+
+
+def _get_layout(name):
+    from . import strided
+
+    if name != "torch.strided":
+        raise RuntimeError(f"ember supports only the strided layout, not {name}")
+    return strided
+
+
+def _bytearray(data=b"", encoding="latin-1"):
+    """bytearray as pickle rebuilds it; never bytearray(n), which would allocate n bytes."""
+    if isinstance(data, str) and encoding in ("latin1", "latin-1"):
+        return bytearray(data, encoding)
+    if not isinstance(data, (bytes, bytearray, list, tuple)):
+        raise _refused(f"bytearray({type(data).__name__})")
+    return bytearray(data)
+
+
+def _encode(obj, encoding="utf-8"):
+    """_codecs.encode as pickle uses it for bytes (latin1 only: no arbitrary codecs)."""
+    if encoding not in ("latin1", "latin-1") or not isinstance(obj, str):
+        raise _refused(f"_codecs.encode with {encoding!r}")
+    return codecs.encode(obj, encoding)
+
+
+def _torch_names() -> dict:
+    """(module, name) -> ember object for every torch global a checkpoint may name."""
+    from .nn.parameter import Parameter
+
+    names = {
+        ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
+        ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
+        ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
+        ("torch._utils", "_rebuild_parameter_with_state"): (
+            lambda data, requires_grad, hooks, state: _rebuild_parameter(data, requires_grad, hooks)),
+        ("torch._tensor", "_rebuild_from_type_v2"): _rebuild_from_type_v2,
+        ("torch.serialization", "_get_layout"): _get_layout,
+        ("torch.nn.parameter", "Parameter"): Parameter,
+        ("torch", "Tensor"): Tensor,
+        ("torch", "device"): _device,
+        ("torch", "Size"): Size,
+        ("torch", "UntypedStorage"): _StorageType(_dt.uint8),
+        ("torch.storage", "UntypedStorage"): _StorageType(_dt.uint8),
+    }
+    for dname, sname in _STORAGE_NAMES.items():
+        d = _dt._BY_NAME[dname]
+        names["torch", sname] = _StorageType(d)
+        names["torch", dname] = d
+    return names
+
+
+_SAFE_BUILTINS = {
+    ("collections", "OrderedDict"): collections.OrderedDict,
+    ("collections", "Counter"): collections.Counter,
+    ("_codecs", "encode"): _encode,
+}
+for _mod in ("builtins", "__builtin__"):  # protocols 0-2 spell builtins the Python 2 way
+    _SAFE_BUILTINS.update({(_mod, "set"): set, (_mod, "frozenset"): frozenset,
+                           (_mod, "bytearray"): _bytearray, (_mod, "complex"): complex})
+_TORCH_NAMES: dict = {}
+_BUILD_OK = (collections.OrderedDict, collections.Counter)
+
+
+def _forbidden(module: str, name: str) -> pickle.UnpicklingError:
+    hint = (" (a torch type ember does not support)" if module.split(".")[0] == "torch"
+            else "")
+    return pickle.UnpicklingError(
+        f"Weights only load failed: unsupported global: GLOBAL {module}.{name} is not an allowed "
+        f"global{hint}. If you trust this file, allow it with ember.serialization."
+        f"add_safe_globals([{name}]) or load with weights_only=False (which can run arbitrary "
+        "code).")
+
+
+def _refused(what: str) -> pickle.UnpicklingError:
+    return pickle.UnpicklingError(f"Weights only load failed: {what} is not allowed")
+
+
+class _SafeUnpickler(pickle._Unpickler):
+    """The weights_only unpickler: an exact (module, name) allowlist; BUILD and object creation
+    only for allowlisted containers and user-added classes. Nothing else can be called."""
+
+    dispatch = dict(pickle._Unpickler.dispatch)  # noqa: RUF012 - pickle's opcode table
+
+    def __init__(self, file, persistent_load) -> None:
+        super().__init__(file, encoding="utf-8")
+        self.persistent_load = persistent_load
+
+    def find_class(self, module, name):
+        key = (module, name)
+        obj = _SAFE_BUILTINS.get(key) or _TORCH_NAMES.get(key) or _user_globals.get(key)
+        if obj is None:
+            raise _forbidden(module, name)
+        return obj
+
+    def load_reduce(self):
+        func = self.stack[-2]
+        if func is Tensor or isinstance(func, _StorageType):
+            raise _refused(f"calling {func!r}")
+        super().load_reduce()
+
+    def load_build(self):
+        inst, state = self.stack[-2], self.stack[-1]
+        cls = type(inst)
+        if cls in _BUILD_OK:
+            if not isinstance(state, dict) or not all(isinstance(k, str) for k in state):
+                raise _refused(f"BUILD on {cls.__name__} with state {type(state).__name__}")
+            self.stack.pop()
+            inst.__dict__.update(state)
+        elif cls in _user_globals.values():
+            super().load_build()
+        else:
+            raise _refused(f"BUILD on {cls.__name__} (add its class with add_safe_globals)")
+
+    def _check(self, klass, what: str) -> None:
+        if not (klass in _BUILD_OK or klass in (set, frozenset, complex) or (
+                isinstance(klass, type) and klass in _user_globals.values())):
+            raise _refused(f"{what} of {klass!r}")
+
+    def load_newobj(self):
+        self._check(self.stack[-2], "NEWOBJ")
+        super().load_newobj()
+
+    def load_newobj_ex(self):
+        self._check(self.stack[-3], "NEWOBJ_EX")
+        super().load_newobj_ex()
+
+    def _instantiate(self, klass, args):
+        self._check(klass, "INST/OBJ")
+        super()._instantiate(klass, args)
+
+    dispatch[pickle.REDUCE[0]] = load_reduce
+    dispatch[pickle.BUILD[0]] = load_build
+    dispatch[pickle.NEWOBJ[0]] = load_newobj
+    dispatch[pickle.NEWOBJ_EX[0]] = load_newobj_ex
+
+
+class _FullUnpickler(pickle.Unpickler):
+    """weights_only=False: any global (torch names mapped to ember's). Runs arbitrary code."""
+
+    def __init__(self, file, persistent_load, **kwargs) -> None:
+        kwargs.setdefault("encoding", "utf-8")
+        super().__init__(file, **kwargs)
+        self.persistent_load = persistent_load
+
+    def find_class(self, module, name):
+        obj = _TORCH_NAMES.get((module, name))
+        if obj is not None:
+            return obj
+        return super().find_class(module, name)
+
+
+# ---- loading: files, records, storages ----------------------------------------------------------
+
+
+class _Restorer:
+    """Turns persistent ids into TypedStorages: reads each record once, maps its location."""
+
+    def __init__(self, read_record, map_location, byteorder: str) -> None:
+        self.read_record = read_record
+        self.map_location = map_location
+        self.swap = byteorder != sys.byteorder
+        self.cache: dict = {}
+
+    def __call__(self, pid):
+        if not isinstance(pid, tuple) or len(pid) < 5 or pid[0] != "storage":
+            raise pickle.UnpicklingError(f"Weights only load failed: unsupported persistent id "
+                                         f"{pid!r}")
+        _, stype, key, location, numel = pid[:5]
+        if not isinstance(stype, _StorageType):
+            raise pickle.UnpicklingError(f"invalid storage type in checkpoint: {stype!r}")
+        key = str(key)
+        storage = self.cache.get(key)
+        if storage is not None:
+            return storage
+        if not isinstance(numel, int) or numel < 0:
+            raise pickle.UnpicklingError(f"invalid storage size in checkpoint: {numel!r}")
+        np_dtype = _dt.to_numpy_dtype(stype.dtype)
+        flat = self.read_record(key, np_dtype, numel)
+        if flat.size != numel:
+            raise _invalid("the checkpoint", f"storage {key} holds {flat.size} elements, not "
+                           f"{numel}")
+        if self.swap:
+            flat = flat.byteswap()
+        storage = self._place(TypedStorage(flat), str(location))
+        self.cache[key] = storage
+        return storage
+
+    def _place(self, storage, location: str):
+        ml = self.map_location
+        if callable(ml) and not isinstance(ml, (str, _device)):
+            result = ml(storage, location)
+            if result is not None:
+                if not isinstance(result, TypedStorage):
+                    raise RuntimeError("map_location callable must return a storage or None, got "
+                                       f"{type(result).__name__}")
+                return result
+            ml = None
+        target = ml.get(location, location) if isinstance(ml, dict) else ml or location
+        target = _device(target)
+        if target.type == "cuda":
+            from .backend import cuda_available
+
+            if not cuda_available():
+                raise RuntimeError(
+                    "Attempting to deserialize object on a CUDA device but ember.cuda.is_available()"
+                    " is False. If you are running on a CPU-only machine, please use ember.load "
+                    "with map_location=ember.device('cpu') to map your storages to the CPU.")
+        elif target.type != "cpu":
+            raise RuntimeError(f"ember cannot place storages on device '{target}'")
+        return storage.to(target) if target != storage.device else storage
+
+
+def _invalid(what: str, err=None) -> RuntimeError:
+    detail = f" ({err})" if err is not None else ""
+    return RuntimeError(f"{what} is not a valid or complete ember/PyTorch checkpoint: the file is "
+                        f"truncated or corrupt{detail}")
+
+
+def _data_offset(fh, info: zipfile.ZipInfo) -> int:
+    """Where a stored record's bytes start (after its local header, whose extra may differ)."""
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise _invalid("the archive", "bad local header")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    return info.header_offset + 30 + name_len + extra_len
+
+
+def _load_zip(fh, name: str, map_location, unpickler, mm, pickle_kwargs):
+    try:
+        zf = zipfile.ZipFile(fh)
+        pkl = [n for n in zf.namelist() if n.endswith("data.pkl") and n.count("/") == 1]
+        if len(pkl) != 1:
+            raise _invalid(name, "no data.pkl record")
+        prefix = pkl[0][: -len("data.pkl")]
+        names = set(zf.namelist())
+        byteorder = (zf.read(prefix + "byteorder").decode() if prefix + "byteorder" in names
+                     else "little")
+        data_pkl = zf.read(pkl[0])
+    except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError) as e:
+        raise _invalid(name, e) from e
+    if byteorder not in ("little", "big"):
+        raise _invalid(name, f"unknown byte order {byteorder!r}")
+
+    def read_record(key: str, np_dtype, numel: int):
+        rec = f"{prefix}data/{key}"
+        try:
+            info = zf.getinfo(rec)
+        except KeyError:
+            raise _invalid(name, f"missing record {rec}") from None
+        n = info.file_size // np_dtype.itemsize
+        if info.file_size % np_dtype.itemsize:
+            raise _invalid(name, f"record {rec} has a partial element")
+        if info.compress_type != zipfile.ZIP_STORED:
+            try:
+                return np.frombuffer(bytearray(zf.read(rec)), np_dtype)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+                raise _invalid(name, e) from e
+        start = _data_offset(fh, info)
+        if mm is not None:
+            if start + info.file_size > len(mm):
+                raise _invalid(name, f"record {rec} runs past the end of the file")
+            return np.ndarray((n,), np_dtype, buffer=mm, offset=start)
+        out = np.empty(n, np_dtype)
+        fh.seek(start)
+        got = fh.readinto(memoryview(out.view(np.uint8)))
+        if got != info.file_size:
+            raise _invalid(name, f"record {rec} is cut short")
+        return out
+
+    restorer = _Restorer(read_record, map_location, byteorder)
+    return _unpickle(data_pkl, name, restorer, unpickler, pickle_kwargs)
+
+
+def _unpickle(data, name, restorer, unpickler, pickle_kwargs):
+    src = io.BytesIO(data) if not hasattr(data, "read") else data
+    if unpickler is _SafeUnpickler:
+        up = _SafeUnpickler(src, restorer)
+    else:
+        up = unpickler(src, restorer, **pickle_kwargs)
+    try:
+        return up.load()
+    except (pickle.UnpicklingError, RuntimeError):
+        raise
+    except (EOFError, ValueError, KeyError, IndexError, struct.error) as e:
+        raise _invalid(name, e) from e
+    except Exception as e:
+        if unpickler is not _SafeUnpickler:
+            raise
+        raise pickle.UnpicklingError(f"Weights only load failed: {type(e).__name__}: {e}") from e
+
+
+def _load_legacy(fh, name, map_location, unpickler, pickle_kwargs):
+    """torch's pre-1.6 format: magic, protocol, sys_info, data pickle, storage keys, raw storages.
+
+    Tensors are rebuilt over empty storages that are filled once the raw data is reached; so
+    storages load to the CPU only (map_location may name the CPU, or be a callable returning None).
+    """
+    def header():
+        return _unpickle(fh, name, _no_pid, _SafeUnpickler, {})
+
+    if header() != _LEGACY_MAGIC:
+        raise _invalid(name, "neither a zip archive nor torch's legacy format")
+    if header() != 1001:
+        raise RuntimeError(f"{name}: unsupported legacy checkpoint protocol")
+    sys_info = header()
+    little = not isinstance(sys_info, dict) or sys_info.get("little_endian", True)
+    if not (map_location is None or callable(map_location) or map_location == _device("cpu")):
+        raise RuntimeError("ember loads legacy (non-zip) checkpoints to the CPU only")
+    arrays: dict = {}
+
+    def empty_record(key: str, np_dtype, numel: int):
+        arrays[key] = np.empty(numel, np_dtype)  # filled once the raw storages are reached
+        return arrays[key]
+
+    def on_cpu(storage, location):  # a callable map_location may look, but not move
+        moved = map_location(storage, location) if callable(map_location) else None
+        if moved is not None and moved is not storage:
+            raise RuntimeError("ember loads legacy (non-zip) checkpoints to the CPU only")
+        return storage
+
+    restorer = _Restorer(empty_record, on_cpu, sys.byteorder)
+    obj = _unpickle(fh, name, restorer, unpickler, pickle_kwargs)
+    keys = header()
+    if not isinstance(keys, list):
+        raise _invalid(name, "bad storage key list")
+    for key in keys:
+        size_bytes = fh.read(8)
+        if len(size_bytes) != 8:
+            raise _invalid(name, f"storage {key} is missing")
+        (numel,) = struct.unpack("<q" if little else ">q", size_bytes)
+        out = arrays.get(str(key))
+        if out is None or out.size != numel:
+            raise _invalid(name, f"storage {key} does not match the data pickle")
+        if fh.readinto(memoryview(out.view(np.uint8))) != out.nbytes:
+            raise _invalid(name, f"storage {key} is cut short")
+        if little != (sys.byteorder == "little"):
+            out.byteswap(inplace=True)
+    return obj
+
+
+def _no_pid(pid):
+    raise pickle.UnpicklingError(f"unexpected persistent id {pid!r} in a checkpoint header")
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None = True,
+         mmap: bool | None = None, **pickle_load_args):
+    """Load an object saved by ember.save or torch.save (zip format; legacy format read too).
+
+    weights_only=True (the default) unpickles only tensors, Parameters, containers and primitives
+    (plus globals allowed with add_safe_globals). WARNING: weights_only=False uses full pickle,
+    which can execute arbitrary code from the file: use it only on files you trust.
+    map_location: a device string/ember.device, a dict {saved location: new location}, or a
+    callable (storage, location) -> storage or None. mmap=True maps a file path's storages
+    copy-on-write instead of reading them (zip format, uncompressed records).
+    """
+    global _TORCH_NAMES
+    if not _TORCH_NAMES:
+        _TORCH_NAMES = _torch_names()
+    if weights_only is None:
+        weights_only = True
+    if weights_only:
+        if pickle_module is not None:
+            raise RuntimeError("Can not safely load weights when explicit pickle_module is "
+                               "specified")
+        if pickle_load_args:
+            raise TypeError(f"load() got unexpected keyword arguments "
+                            f"{sorted(pickle_load_args)} with weights_only=True")
+        unpickler = _SafeUnpickler
+    else:
+        if pickle_module is not None and pickle_module is not pickle:
+            raise ValueError("ember.load supports only the standard pickle module")
+        unpickler = _FullUnpickler
+    if isinstance(map_location, str) or isinstance(map_location, int) and not isinstance(
+            map_location, bool):
+        map_location = _device(map_location)
+    is_path = isinstance(f, (str, os.PathLike))
+    if mmap and not is_path:
+        raise ValueError("f must be a file path in order to use the mmap argument")
+    name = repr(os.fspath(f)) if is_path else "the file object"
+    with open(f, "rb") if is_path else contextlib.nullcontext(f) as fh:
+        if not (getattr(fh, "seekable", None) and fh.seekable()):
+            fh = io.BytesIO(fh.read())
+        start = fh.tell()
+        magic = fh.read(4)
+        fh.seek(start)
+        if not magic:
+            raise _invalid(name, "the file is empty")
+        if magic == b"PK\x03\x04":
+            mm = _mmap.mmap(fh.fileno(), 0, access=_mmap.ACCESS_COPY) if mmap else None
+            return _load_zip(fh, name, map_location, unpickler, mm, pickle_load_args)
+        if mmap:
+            raise RuntimeError("mmap can only be used with files saved with "
+                               "`torch.save(_use_new_zipfile_serialization=True)`")
+        return _load_legacy(fh, name, map_location, unpickler, pickle_load_args)
