@@ -112,8 +112,11 @@ def _walk(x, dim: int, shape: list, state: list, leaves: list) -> None:
     leaves.append(x)
 
 
-def _from_nested(data):
-    """The slow, exact path: walk every leaf, promote their dtypes, build the array."""
+def _from_nested(data, exact: bool = False):
+    """The slow, exact path: walk every leaf, promote their dtypes, build the array.
+
+    `exact` (an explicit dtype was asked for) keeps Python floats in double precision, so the
+    one rounding is the final cast to that dtype, as in PyTorch."""
     shape: list = []
     leaves: list = []
     _walk(data, 0, shape, [False], leaves)
@@ -123,6 +126,8 @@ def _from_nested(data):
         dtype = d if dtype is None else _dt.promote_types(dtype, d)
     dtype = dtype or _dt.get_default_dtype()
     values = [v.item() if isinstance(v, (_op.Tensor, np.generic)) else v for v in leaves]
+    if exact and dtype.is_floating_point:
+        return np.array(values, dtype=np.float64).reshape(shape)
     np_dtype = np.float32 if dtype is _dt.bfloat16 else dtype.np_dtype
     return np.array(values, dtype=np_dtype).reshape(shape).astype(dtype.np_dtype, copy=False)
 
@@ -133,7 +138,7 @@ def _first_leaf(data):
     return data
 
 
-def _plain_python_array(data):
+def _plain_python_array(data, exact: bool = False):
     """The fast path: nested lists of Python bools/ints/floats only, converted by NumPy."""
     if type(_first_leaf(data)) not in _PY_SCALARS:
         return None
@@ -149,13 +154,15 @@ def _plain_python_array(data):
         leaves = itertools.chain.from_iterable(leaves)
     if not set(map(type, leaves)) <= _PY_SCALAR_SET:  # NumPy scalars or tensors mixed in
         return None
-    if kind == "f":
+    if kind == "f" and not exact:
         arr = arr.astype(_dt.get_default_dtype().np_dtype, copy=False)
     return arr
 
 
-def _infer_array(data):
-    """(host array, is_fresh) from any tensor() input, with PyTorch's dtype inference."""
+def _infer_array(data, exact: bool = False):
+    """(host array, is_fresh) from any tensor() input, with PyTorch's dtype inference.
+
+    With `exact` (the caller casts to an explicit dtype next) Python floats stay float64."""
     if isinstance(data, _op.Tensor):
         return data._host(), False
     if isinstance(data, _ndarray):
@@ -166,17 +173,20 @@ def _infer_array(data):
         return np.asarray(data), True
     t = type(data)
     if t in _PY_SCALARS:
-        return np.array(data, dtype=_leaf_dtype(data).np_dtype), True
+        d = _leaf_dtype(data)
+        if exact and d.is_floating_point:
+            return np.array(data, dtype=np.float64), True
+        return np.array(data, dtype=d.np_dtype), True
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{t.__name__}'")
     if isinstance(data, (list, tuple)):
-        arr = _plain_python_array(data)
+        arr = _plain_python_array(data, exact)
         if arr is not None:
             return arr, True
-        return _from_nested(data), True
+        return _from_nested(data, exact), True
     if data is None or not hasattr(data, "__len__") and not hasattr(data, "__iter__"):
         raise RuntimeError(f"Could not infer dtype of {t.__name__}")
-    return _from_nested(list(data)), True
+    return _from_nested(list(data), exact), True
 
 
 def _check_int_range(arr, dtype) -> None:
@@ -197,7 +207,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
                       "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
                       "requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
-    arr, fresh = _infer_array(data)
+    arr, fresh = _infer_array(data, exact=dtype is not None)
     if dtype is not None and fresh and not isinstance(data, np.generic):
         _check_int_range(arr, dtype)
     if not fresh:
@@ -215,7 +225,7 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, _ndarray):
         _dt.from_numpy_dtype(data.dtype)
         return _finish(data, dtype, device)
-    arr, _ = _infer_array(data)
+    arr, _ = _infer_array(data, exact=dtype is not None)
     return _finish(arr, dtype, device)
 
 

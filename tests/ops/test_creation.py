@@ -387,3 +387,19 @@ def test_fuzz_full_checked_values(value, dtype):
 def test_fuzz_full_overflow_raises(value, dtype):
     check_raises(lambda lib: lib.full((2,), value, dtype=dtype and getattr(lib, dtype)),
                  inputs=[])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float16", "bfloat16", "int32"])
+@pytest.mark.parametrize("data", [[0.48524966518109036, 1 / 3], 0.48524966518109036, 1 / 3,
+                                  [[0.1, 2], [3, 1e-8]]])
+def test_tensor_with_explicit_dtype_rounds_python_floats_once(dtype, data):
+    """torch.tensor(floats, dtype=d) casts the exact doubles to d (no float32 intermediate)."""
+    import torch
+
+    import ember
+    from tests.oracle import assert_same
+
+    for make in ("tensor", "as_tensor"):
+        e = getattr(ember, make)(data, dtype=getattr(ember, dtype))
+        t = getattr(torch, make)(data, dtype=getattr(torch, dtype))
+        assert_same(e, t, rtol=0, atol=0)

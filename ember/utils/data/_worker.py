@@ -1,0 +1,216 @@
+"""The DataLoader worker process: its loop, its seeding, get_worker_info, and error transport.
+
+Seeding is torch's: worker `i` seeds Python's `random` and ember's default (CPU) generator with
+`base_seed + i` (GPU generators are left alone, as torch's lazy CUDA seeding never starts CUDA in a
+forked worker), and NumPy's legacy global RNG with `_generate_state(base_seed, i)` (torch 2.x's
+SeedSequence-style hash), so a dataset drawing from any of the three gets torch's values.
+`base_seed` is drawn afresh from the main process's generator for every epoch's iterator.
+"""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..._mt19937 import default_generator
+from ..._tensor import Tensor, _rebuild
+from . import _shared
+from ._fetch import _create_fetcher
+
+__all__ = ["WorkerInfo", "get_worker_info"]
+
+# how often (seconds) a waiting worker checks that its parent is still alive
+MP_STATUS_CHECK_INTERVAL = 5.0
+
+
+def _reduce_tensor(t):
+    """Send a tensor between processes as its array, without the extra copy __reduce_ex__ makes;
+    a batch stacked into shared memory travels as its block's name."""
+    arr = t._data
+    if arr.__class__ is np.ndarray:
+        name = _shared.block_name(arr)
+        if name is not None:
+            return _rebuild_shared, (name, arr.shape, arr.dtype, t._requires_grad)
+    return _rebuild, (t._host(), t._requires_grad)
+
+
+def _rebuild_shared(name, shape, np_dtype, requires_grad):
+    return _rebuild(_shared.receive(name, shape, np_dtype), requires_grad)
+
+
+def _register_reducer() -> None:
+    """Make multiprocessing's pickler use _reduce_tensor (main process and every worker)."""
+    from multiprocessing.reduction import ForkingPickler
+
+    ForkingPickler.register(Tensor, _reduce_tensor)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerInfo:
+    """What a worker knows about itself: id, num_workers, seed, and its copy of the dataset."""
+
+    id: int
+    num_workers: int
+    seed: int
+    dataset: object
+    rng: object = None
+    worker_method: str | None = "multiprocessing"
+
+
+_worker_info: WorkerInfo | None = None
+
+
+def get_worker_info() -> WorkerInfo | None:
+    """This worker's WorkerInfo inside a DataLoader worker process; None in the main process."""
+    return _worker_info
+
+
+@dataclass(frozen=True)
+class _IterableDatasetStopIteration:
+    """A worker's IterableDataset is exhausted."""
+
+    worker_id: int
+
+
+@dataclass(frozen=True)
+class _ResumeIteration:
+    """Persistent workers: start a new epoch with a fresh fetcher."""
+
+    seed: int | None = None
+
+
+class KeyErrorMessage(str):
+    """A str whose repr is itself, so a re-raised KeyError prints its traceback readably."""
+
+    def __repr__(self):
+        return self
+
+
+class ExceptionWrapper:
+    """An exception's type and formatted traceback, picklable, re-raised in the main process."""
+
+    def __init__(self, exc_info=None, where: str = "in background") -> None:
+        if exc_info is None:
+            exc_info = sys.exc_info()
+        self.exc_type = exc_info[0]
+        self.exc_msg = "".join(traceback.format_exception(*exc_info))
+        self.where = where
+
+    def reraise(self):
+        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        if self.exc_type is KeyError:
+            msg = KeyErrorMessage(msg)
+        elif getattr(self.exc_type, "message", None):
+            raise self.exc_type(message=msg)
+        try:
+            exception = self.exc_type(msg)
+        except Exception:  # noqa: BLE001 - an exception type we cannot rebuild from one message
+            raise RuntimeError(msg) from None
+        raise exception
+
+
+def _generate_state(base_seed: int, worker_id: int) -> list:
+    """NumPy's seed for a worker: torch's port of SeedSequence's hash of (worker_id, base_seed)."""
+    init_a, mult_a = 0x43B0D7E5, 0x931E8875
+    init_b, mult_b = 0x8B51F9DD, 0x58F38DED
+    mix_l, mix_r = 0xCA01F9DD, 0x4973F715
+    mask = 0xFFFFFFFF
+    entropy = [worker_id, base_seed & mask, base_seed >> 32, 0]
+    const_a = init_a
+
+    def hash_(value):
+        nonlocal const_a
+        value = (value ^ const_a) & mask
+        const_a = (const_a * mult_a) & mask
+        value = (value * const_a) & mask
+        return (value ^ (value >> 16)) & mask
+
+    def mix(x, y):
+        r = (((mix_l * x) & mask) - ((mix_r * y) & mask)) & mask
+        return (r ^ (r >> 16)) & mask
+
+    pool = [hash_(e) for e in entropy]
+    for src in range(4):
+        for dst in range(4):
+            if src != dst:
+                pool[dst] = mix(pool[dst], hash_(pool[src]))
+    const_b = init_b
+    state = []
+    for value in pool:
+        value = (value ^ const_b) & mask
+        const_b = (const_b * mult_b) & mask
+        value = (value * const_b) & mask
+        state.append((value ^ (value >> 16)) & mask)
+    return state
+
+
+def _parent_alive(parent_pid: int) -> bool:
+    return os.getppid() == parent_pid
+
+
+def _worker_loop(is_iterable, dataset, index_queue, data_queue, done_event, auto_collation,
+                 collate_fn, drop_last, base_seed, init_fn, worker_id, num_workers,
+                 persistent_workers, shm_prefix=None) -> None:
+    """Fetch (task_idx, indices) from index_queue, put (task_idx, data) on data_queue."""
+    global _worker_info
+    try:
+        _register_reducer()  # already done in a forked worker; needed under spawn/forkserver
+        seed = base_seed + worker_id
+        random.seed(seed)
+        default_generator.manual_seed(seed)  # the CPU stream only: CUDA must not start in a fork
+        np.random.seed(_generate_state(base_seed, worker_id))
+        _shared.start_worker(None if shm_prefix is None else f"{shm_prefix}{worker_id}_")
+        _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
+                                  dataset=dataset)
+        where = f"in DataLoader worker process {worker_id}"
+        init_exception = None
+        fetcher = None
+        try:
+            if init_fn is not None:
+                init_fn(worker_id)
+            fetcher = _create_fetcher(is_iterable, dataset, auto_collation, collate_fn,
+                                      drop_last)
+        except Exception:  # noqa: BLE001 - reported with the first task
+            init_exception = ExceptionWrapper(where=where)
+        iteration_end = False
+        parent = os.getppid()
+        ready = index_queue._reader.poll  # a SimpleQueue: no feeder thread on either side
+        while _parent_alive(parent):
+            if not ready(MP_STATUS_CHECK_INTERVAL):
+                continue
+            r = index_queue.get()
+            if isinstance(r, _ResumeIteration):
+                data_queue.put((r, None))
+                iteration_end = False
+                fetcher = _create_fetcher(is_iterable, dataset, auto_collation, collate_fn,
+                                          drop_last)
+                continue
+            if r is None:
+                break
+            if done_event.is_set() or iteration_end:
+                continue
+            idx, index = r
+            if init_exception is not None:
+                data, init_exception = init_exception, None
+            else:
+                try:
+                    data = fetcher.fetch(index)
+                except StopIteration:
+                    if not is_iterable:
+                        data = ExceptionWrapper(where=where)
+                    else:
+                        data = _IterableDatasetStopIteration(worker_id)
+                        iteration_end = True
+                except Exception:  # noqa: BLE001 - re-raised in the main process
+                    data = ExceptionWrapper(where=where)
+            data_queue.put((idx, data))
+            del data, idx, index, r
+    except KeyboardInterrupt:
+        pass
+    if done_event.is_set():
+        data_queue.cancel_join_thread()
+        data_queue.close()
