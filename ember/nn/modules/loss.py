@@ -8,6 +8,7 @@ import warnings
 
 from ...ops.loss_extra import _legacy_get_string
 from .. import functional as F
+from .distance import PairwiseDistance
 from .module import Module
 
 __all__ = ["BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLoss",
@@ -207,23 +208,6 @@ class TripletMarginLoss(_Loss):
                                      eps=self.eps, swap=self.swap, reduction=self.reduction)
 
 
-class _PairwiseDistance(Module):
-    """torch's default distance module (prints `PairwiseDistance()`); private until an
-    nn.PairwiseDistance exists in ember, which should then replace it."""
-
-    def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
-        super().__init__()
-        self.norm = p
-        self.eps = eps
-        self.keepdim = keepdim
-
-    def _get_name(self) -> str:
-        return "PairwiseDistance"
-
-    def forward(self, x1, x2):
-        return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
-
-
 class TripletMarginWithDistanceLoss(_Loss):
     def __init__(self, *, distance_function=None, margin: float = 1.0, swap: bool = False,
                  reduction: str = "mean") -> None:
@@ -232,7 +216,7 @@ class TripletMarginWithDistanceLoss(_Loss):
             raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than "
                              f"0, got {margin} instead")
         self.distance_function = (distance_function if distance_function is not None
-                                  else _PairwiseDistance())
+                                  else PairwiseDistance())
         self.margin = margin
         self.swap = swap
 
