@@ -1,4 +1,802 @@
-"""Pooling ops (max/avg/adaptive/lp, unpool): forward on arrays, backward in ember ops; exported via nn.functional."""
+"""Pooling ops (max/avg/adaptive/lp, unpool): forward on arrays, backward in ember ops; exported
+via nn.functional.
+
+Windows are strided views of the (padded) input; max pools keep per-plane flat argmax indices and
+scatter through them in backward (whose own backward is the matching gather); avg pools pair a
+window-sum op with its col2im adjoint, so every pool is differentiable to any order.
+"""
 from __future__ import annotations
 
-__all__: list = []
+import math
+
+import numpy as np
+
+from ..backend import array_module
+from . import _op
+from ._op import Op, _grad_state
+
+__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+           "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d",
+           "adaptive_max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d",
+           "lp_pool1d", "lp_pool2d", "max_pool1d", "max_pool1d_with_indices", "max_pool2d",
+           "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices", "max_unpool1d",
+           "max_unpool2d", "max_unpool3d"]
+
+
+def _xp(x):
+    return np if x.__class__ is np.ndarray else array_module(x)
+
+
+def _prod(v) -> int:
+    return math.prod(v)
+
+
+def _ntuple(v, n: int, name: str) -> tuple:
+    """An int or a 1/n-sequence as an n-tuple of ints (PyTorch's _pair/_triple with checks)."""
+    if isinstance(v, (int, np.integer)):
+        return (int(v),) * n
+    v = tuple(int(i) for i in v)
+    if len(v) == 1:
+        return v * n
+    if len(v) != n:
+        raise RuntimeError(f"{name} must either be a single int, or a tuple of {n} ints")
+    return v
+
+
+def _check_rank(x, nd: int, name: str) -> None:
+    if x.ndim not in (nd + 1, nd + 2) or (x.ndim and any(s == 0 for s in x.shape[1:])):
+        dims = f"{nd + 1}D or {nd + 2}D"
+        raise RuntimeError(f"{name}: Expected {dims} (batch mode) tensor with optional 0 dim "
+                           f"batch size for input, but got: {tuple(x.shape)}")
+
+
+def _out_size(n, k, s, p, d, ceil) -> int:
+    """PyTorch's pooling_output_shape (floor division, ceil_mode start-inside rule)."""
+    num = n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)
+    o = num // s + 1
+    if ceil and (o - 1) * s >= n + p:
+        o -= 1
+    return o
+
+
+def _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name, kind="max"):
+    """Normalise the pooling arguments and check them as PyTorch does; returns (k, s, p, d, out)."""
+    k = _ntuple(kernel_size, nd, "kernel_size")
+    s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _ntuple(stride, nd, "stride")
+    p = _ntuple(padding, nd, "padding")
+    d = _ntuple(dilation, nd, "dilation")
+    if any(i <= 0 for i in k):
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel: {k}")
+    if any(i <= 0 for i in s):
+        raise RuntimeError(f"stride should be greater than zero, but got stride: {s}")
+    if any(i <= 0 for i in d):
+        raise RuntimeError(f"dilation should be greater than zero, but got dilation: {d}")
+    for ki, pi, di in zip(k, p, d):
+        if pi < 0:
+            raise RuntimeError("pad must be non-negative")
+        if kind == "max" and pi > (di * (ki - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={pi}, kernel_size={ki} and dilation={di}")
+        if kind == "avg" and pi > ki // 2:
+            raise RuntimeError(f"pad should be at most half of kernel size, but got pad={pi} "
+                               f"and kernel_size={ki}")
+    _check_rank(x, nd, name)
+    spatial = x.shape[-nd:]
+    out = tuple(_out_size(n, ki, si, pi, di, ceil_mode)
+                for n, ki, si, pi, di in zip(spatial, k, s, p, d))
+    if any(o < 1 for o in out):
+        sz = "x".join(map(str, x.shape[-nd - 1:]))
+        osz = "x".join(map(str, (x.shape[-nd - 1],) + out))
+        raise RuntimeError(f"Given input size: ({sz}). Calculated output size: ({osz}). "
+                           "Output size is too small")
+    return k, s, p, d, out
+
+
+def _span(o, k, s, d) -> int:
+    return (o - 1) * s + d * (k - 1) + 1
+
+
+def _padded(x, nd, p, lengths, fill):
+    """x placed at offset p in a buffer of `lengths` filled with `fill` (x itself when it fits)."""
+    spatial = x.shape[-nd:]
+    if not any(p) and all(L <= n for L, n in zip(lengths, spatial)):
+        if all(L == n for L, n in zip(lengths, spatial)):
+            return x
+        return x[(Ellipsis,) + tuple(slice(0, L) for L in lengths)]
+    xp = _xp(x)
+    buf = xp.full(x.shape[:-nd] + tuple(lengths), fill, dtype=x.dtype)
+    dst, src = [], []
+    for n, pi, L in zip(spatial, p, lengths):
+        m = max(min(n, L - pi), 0)
+        dst.append(slice(pi, pi + m))
+        src.append(slice(0, m))
+    buf[(Ellipsis,) + tuple(dst)] = x[(Ellipsis,) + tuple(src)]
+    return buf
+
+
+def _windows(a, nd, k, s, d, out):
+    """Strided view lead + out + k of the windows of `a` (no copy)."""
+    xp = _xp(a)
+    st = a.strides
+    lead = a.ndim - nd
+    shape = a.shape[:lead] + tuple(out) + tuple(k)
+    strides = st[:lead] + tuple(st[lead + i] * s[i] for i in range(nd)) + tuple(
+        st[lead + i] * d[i] for i in range(nd))
+    if xp is np:
+        return np.lib.stride_tricks.as_strided(a, shape=shape, strides=strides, writeable=False)
+    return xp.lib.stride_tricks.as_strided(a, shape=shape, strides=strides)
+
+
+def _grid(out, i, nd, xp):
+    """arange(out[i]) shaped to broadcast along output dim i of an nd-dim output block."""
+    return xp.arange(out[i]).reshape([out[i] if j == i else 1 for j in range(nd)])
+
+
+# ---- index gather / scatter (max pools, unpool) --------------------------------------------------
+
+
+def _scatter_add(g, idx, spatial, unique=False):
+    """Sum g into zeros(lead + spatial) at per-plane flat indices idx (same shape as g); with
+    `unique` (no index repeats within a plane, as in non-overlapping pools) a plain store."""
+    xp = _xp(g)
+    nd = len(spatial)
+    lead = g.shape[:g.ndim - nd]
+    P = _prod(spatial)
+    B = _prod(lead)
+    if g.size == 0 or P == 0:
+        return xp.zeros(lead + tuple(spatial), dtype=g.dtype)
+    flat = idx.reshape(B, -1) + (xp.arange(B, dtype=idx.dtype) * P)[:, None]
+    if unique:
+        r = xp.zeros(B * P, dtype=g.dtype)
+        r[flat.ravel()] = g.reshape(-1)
+        return r.reshape(lead + tuple(spatial))
+    r = xp.bincount(flat.ravel(), weights=g.reshape(-1), minlength=B * P)
+    return r.astype(g.dtype, copy=False).reshape(lead + tuple(spatial))
+
+
+def _gather(x, idx, nd):
+    """x (lead + spatial) read at per-plane flat indices idx (lead + out)."""
+    xp = _xp(x)
+    lead = x.shape[:x.ndim - nd]
+    xf = x.reshape(lead + (-1,))
+    return xp.take_along_axis(xf, idx.reshape(lead + (-1,)), axis=-1).reshape(idx.shape)
+
+
+class _Tie(Op):
+    """Identity on a gradient that also depends (with zero derivative) on the op's input, as
+    PyTorch's pool backwards do: their double backward gives zeros for the input."""
+
+    node_name = "PoolBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, x):
+        ctx.shape = x.shape
+        return g
+
+    @staticmethod
+    def backward(ctx, gg):
+        gx = None
+        if ctx.needs_input_grad[1]:
+            gx = _op._new_tensor(_xp(gg._data).zeros(ctx.shape, dtype=gg._data.dtype), False)
+        return gg, gx
+
+
+def _tied(gx, ctx):
+    """gx joined to the saved input when a graph of the backward is being recorded."""
+    if _grad_state.enabled:
+        return _Tie.apply(gx, ctx.inputs[0])
+    return gx
+
+
+class _ScatterPlane(Op):
+    """Adjoint of a per-plane gather: scatter-add by saved indices."""
+
+    node_name = "MaxPoolBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, idx, spatial, unique=False):
+        ctx.idx = idx
+        ctx.nd = len(spatial)
+        return _scatter_add(g, idx, spatial, unique)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return _GatherPlane.apply(gg, ctx.idx, ctx.nd), None, None
+
+
+class _GatherPlane(Op):
+    """Per-plane gather by flat indices; its backward is the scatter-add."""
+
+    @staticmethod
+    def forward(ctx, x, idx, nd):
+        ctx.idx = idx
+        ctx.spatial = x.shape[x.ndim - nd:]
+        return _gather(x, idx, nd)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _ScatterPlane.apply(g, ctx.idx, ctx.spatial), None, None
+
+
+class _MaxByIndex(Op):
+    """Wraps precomputed (values, indices) of a max pool; backward scatters through indices."""
+
+    non_differentiable = (1,)
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, result, nd, unique=False):
+        ctx.idx = result[1]
+        ctx.unique = unique
+        ctx.spatial = x.shape[x.ndim - nd:]
+        return result
+
+    @staticmethod
+    def backward(ctx, g, _gi=None):
+        if g is None:
+            return None, None, None, None
+        gx = _ScatterPlane.apply(g, ctx.idx, ctx.spatial, ctx.unique)
+        return _tied(gx, ctx), None, None, None
+
+
+def _named(base, name):
+    return type(name.replace("Backward0", ""), (base,), {"node_name": name})
+
+
+_MAX_NODES = {1: _named(_MaxByIndex, "MaxPool2DWithIndicesBackward0"),
+              2: _named(_MaxByIndex, "MaxPool2DWithIndicesBackward0"),
+              3: _named(_MaxByIndex, "MaxPool3DWithIndicesBackward0")}
+_AMAX_NODES = {1: _named(_MaxByIndex, "AdaptiveMaxPool2DBackward0"),
+               2: _named(_MaxByIndex, "AdaptiveMaxPool2DBackward0")}
+
+
+def _lowest(dtype):
+    if dtype.kind == "f":
+        return -np.inf
+    if dtype.kind == "b":
+        return False
+    return np.iinfo(dtype).min
+
+
+def _window_max(a, nd, k, s, d, out, p, spatial, need_idx=True):
+    """Max over each window and its per-plane flat input index (first maximum in window order,
+    the last NaN if any), one pass per kernel offset over output-sized arrays (no window copy)."""
+    xp = _xp(a)
+    win = _windows(a, nd, k, s, d, out)
+    plane = [_prod(spatial[i + 1:]) for i in range(nd)]
+    offsets = [sum(kp[i] * d[i] * plane[i] for i in range(nd)) for kp in np.ndindex(*k)]
+    kps = list(np.ndindex(*k))
+    vals = win[(Ellipsis,) + kps[0]].copy()
+    for kp in kps[1:]:
+        xp.maximum(vals, win[(Ellipsis,) + kp], out=vals)
+    if not need_idx:
+        return vals, None
+    best = xp.zeros(vals.shape, dtype=np.int64)
+    for kp, off in zip(reversed(kps), reversed(offsets)):  # the earliest match wins
+        xp.putmask(best, win[(Ellipsis,) + kp] == vals, off)
+    if a.dtype.kind == "f" and bool(xp.isnan(vals).any()):  # PyTorch keeps the last NaN
+        for kp, off in zip(kps, offsets):
+            xp.putmask(best, xp.isnan(win[(Ellipsis,) + kp]), off)
+    base = None
+    for i in range(nd):
+        b = (_grid(out, i, nd, xp) * s[i] - p[i]) * plane[i]
+        base = b if base is None else base + b
+    best += base
+    if any(p) and a.dtype.kind == "f":  # all -inf windows: PyTorch keeps the first valid position
+        low = vals == -np.inf
+        if bool(low.any()):
+            first = None
+            for i in range(nd):
+                st = _grid(out, i, nd, xp) * s[i] - p[i]
+                f = (st + (-(st.clip(None, 0)) + d[i] - 1) // d[i] * d[i]) * plane[i]
+                first = f if first is None else first + f
+            xp.copyto(best, xp.broadcast_to(first, best.shape), where=low)
+    return vals, best
+
+
+def _max_pool(input, nd, kernel_size, stride, padding, dilation, ceil_mode, name,
+              return_indices=True):
+    x = input._data
+    if x.dtype.kind == "b" or (nd == 1 and x.dtype.kind != "f"):
+        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
+    k, s, p, d, out = _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name)
+    spatial = x.shape[-nd:]
+    lengths = [max(_span(o, ki, si, di), n + pi) if pi else _span(o, ki, si, di)
+               for o, ki, si, pi, di, n in zip(out, k, s, p, d, spatial)]
+    a = _padded(x, nd, p, lengths, _lowest(x.dtype))
+    if not return_indices and not (input._requires_grad and _grad_state.enabled):
+        vals, _ = _window_max(a, nd, k, s, d, out, p, spatial, need_idx=False)
+        return (_op._new_tensor(vals, False),)  # inference: no indices to find
+    vals, idx = _window_max(a, nd, k, s, d, out, p, spatial)
+    unique = all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d))
+    return _MAX_NODES[nd].apply(input, (vals, idx), nd, unique)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    """1-d max pool returning (values, indices)."""
+    return _max_pool(input, 1, kernel_size, stride, padding, dilation, ceil_mode, "max_pool1d")
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    """2-d max pool returning (values, indices flattened per plane)."""
+    return _max_pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    """3-d max pool returning (values, indices flattened per volume)."""
+    return _max_pool(input, 3, kernel_size, stride, padding, dilation, ceil_mode, "max_pool3d")
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """1-d max pool over the last dim of (N, C, L) or (C, L)."""
+    r = _max_pool(input, 1, kernel_size, stride, padding, dilation, ceil_mode, "max_pool1d",
+                  return_indices)
+    return r if return_indices else r[0]
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """2-d max pool over (N, C, H, W) or (C, H, W)."""
+    r = _max_pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d",
+                  return_indices)
+    return r if return_indices else r[0]
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """3-d max pool over (N, C, D, H, W) or (C, D, H, W)."""
+    r = _max_pool(input, 3, kernel_size, stride, padding, dilation, ceil_mode, "max_pool3d",
+                  return_indices)
+    return r if return_indices else r[0]
+
+
+# ---- average pools: window sum and its col2im adjoint ------------------------------------------
+
+
+def _col2im(get, lead, lengths, nd, k, s, d, out, dtype, xp):
+    """Sum get(kernel offset) (lead + out each) into a zero buffer lead + lengths."""
+    buf = xp.zeros(tuple(lead) + tuple(lengths), dtype=dtype)
+    for kpos in np.ndindex(*k):
+        sl = tuple(slice(kp * di, kp * di + (o - 1) * si + 1, si)
+                   for kp, di, si, o in zip(kpos, d, s, out))
+        buf[(Ellipsis,) + sl] += get(kpos)
+    return buf
+
+
+class _AvgGeom:
+    """Everything both directions of an average pool need."""
+
+    __slots__ = ("div", "k", "lengths", "nd", "out", "override", "p", "s", "spatial")
+
+    def __init__(self, nd, k, s, p, out, spatial, ceil, cip, override, xp, dtype):
+        self.nd, self.k, self.s, self.p, self.out, self.spatial = nd, k, s, p, out, spatial
+        self.lengths = [max(_span(o, ki, si, 1), n + pi)
+                        for o, ki, si, pi, n in zip(out, k, s, p, spatial)]
+        self.override = override
+        div = None
+        if override is None:
+            for i in range(nd):
+                st = np.arange(out[i]) * s[i] - p[i]
+                en = np.minimum(st + k[i], spatial[i] + p[i])
+                size = en - st
+                if not cip:
+                    size = np.minimum(en, spatial[i]) - np.maximum(st, 0)
+                size = size.reshape([out[i] if j == i else 1 for j in range(nd)])
+                div = size if div is None else div * size
+            div = xp.asarray(div)
+        self.div = div
+
+
+def _divide(sums, g: _AvgGeom, inplace=False):
+    div = g.override if g.override is not None else g.div
+    if sums.dtype.kind != "f":
+        xp = _xp(sums)
+        return (xp.sign(sums) * (xp.abs(sums) // div)).astype(sums.dtype, copy=False)
+    if g.override is None:
+        div = div.astype(sums.dtype)
+    return _xp(sums).divide(sums, div, out=sums) if inplace else sums / div
+
+
+class _AvgPool(Op):
+    """Window mean (sum over the window divided by PyTorch's divisor)."""
+
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, g):
+        ctx.g = g
+        nd = g.nd
+        a = _padded(x, nd, g.p, g.lengths, 0)
+        win = _windows(a, nd, g.k, g.s, (1,) * nd, g.out)
+        sums = None
+        for kp in np.ndindex(*g.k):
+            w = win[(Ellipsis,) + kp]
+            if sums is None:
+                sums = w.copy()
+            else:
+                sums += w
+        return _divide(sums, g, inplace=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        gx = _AvgPoolAdjoint.apply(grad, ctx.g)
+        return (_tied(gx, ctx) if ctx._op.save_inputs else gx), None
+
+
+class _AvgPoolAdjoint(Op):
+    """Adjoint of _AvgPool: spread grad / divisor over each window (col2im), crop the padding."""
+
+    node_name = "AvgPoolBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, g):
+        ctx.g = g
+        nd = g.nd
+        xp = _xp(grad)
+        gd = _divide(grad, g)
+        lead = grad.shape[:grad.ndim - nd]
+        if g.k == g.s and not any(g.p) and all(
+                o * ki == n for o, ki, n in zip(g.out, g.k, g.spatial)):
+            tiles = xp.broadcast_to(  # non-overlapping windows tile the input exactly
+                gd.reshape(lead + sum(((o, 1) for o in g.out), ())),
+                lead + sum(((o, ki) for o, ki in zip(g.out, g.k)), ()))
+            return tiles.reshape(lead + tuple(g.spatial))
+        buf = _col2im(lambda _: gd, grad.shape[:-nd], g.lengths, nd, g.k, g.s, (1,) * nd, g.out,
+                      grad.dtype, xp)
+        crop = tuple(slice(pi, pi + n) for pi, n in zip(g.p, g.spatial))
+        return xp.ascontiguousarray(buf[(Ellipsis,) + crop])
+
+    @staticmethod
+    def backward(ctx, gg):
+        return _AvgPool.apply(gg, ctx.g), None
+
+
+_AAVG_POOL_NODES = {nd: _named(_AvgPool, f"AdaptiveAvgPool{max(nd, 2)}DBackward0")
+                    for nd in (1, 2, 3)}
+_AVG_NODES = {1: _named(_AvgPool, "AvgPool2DBackward0"), 2: _named(_AvgPool, "AvgPool2DBackward0"),
+              3: _named(_AvgPool, "AvgPool3DBackward0")}
+
+
+def _avg_pool(input, nd, kernel_size, stride, padding, ceil_mode, count_include_pad,
+              divisor_override, name):
+    x = input._data
+    if x.dtype.kind == "b" or (nd == 1 and x.dtype.kind != "f"):
+        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
+    k, s, p, _, out = _geometry(x, nd, kernel_size, stride, padding, 1, ceil_mode, name, "avg")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    g = _AvgGeom(nd, k, s, p, out, x.shape[-nd:], ceil_mode, count_include_pad,
+                 divisor_override, _xp(x), x.dtype)
+    return _AVG_NODES[nd].apply(input, g)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    """1-d average pool over the last dim of (N, C, L) or (C, L)."""
+    return _avg_pool(input, 1, kernel_size, stride, padding, ceil_mode, count_include_pad, None,
+                     "avg_pool1d")
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """2-d average pool over (N, C, H, W) or (C, H, W)."""
+    return _avg_pool(input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, "avg_pool2d")
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """3-d average pool over (N, C, D, H, W) or (C, D, H, W)."""
+    return _avg_pool(input, 3, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, "avg_pool3d")
+
+
+# ---- adaptive pools -------------------------------------------------------------------------------
+
+
+def _adaptive_sizes(x, nd, output_size, name):
+    if x.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
+                           f"{tuple(x.shape)}")
+    for i in range(1, x.ndim):
+        if x.shape[i] == 0:
+            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch "
+                               f"dimensions, but input has sizes {tuple(x.shape)} with dimension "
+                               f"{i} being empty")
+    if isinstance(output_size, (int, np.integer)) or output_size is None:
+        output_size = (output_size,) * nd
+    output_size = tuple(output_size)
+    if len(output_size) != nd:
+        raise RuntimeError(f"{name}: internal error: output_size.size() must be {nd}")
+    spatial = x.shape[-nd:]
+    out = tuple(n if o is None else int(o) for o, n in zip(output_size, spatial))
+    if any(o < 0 for o in out):
+        raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 "
+                           f"but received {out}")
+    return spatial, out
+
+
+def _bounds(n, o):
+    i = np.arange(o)
+    return (i * n) // o, -((-(i + 1) * n) // o)
+
+
+def _avg_matrix(n, o, dtype):
+    st, en = _bounds(n, o)
+    m = np.zeros((o, n), dtype=np.float64)
+    cols = np.arange(n)
+    inside = (cols[None, :] >= st[:, None]) & (cols[None, :] < en[:, None])
+    m[inside] = 1.0
+    m /= np.maximum(en - st, 1)[:, None]
+    return m.astype(dtype)
+
+
+class _SepLinear(Op):
+    """A separable linear map of the trailing spatial dims: per dim a (out, in) matrix, or taps
+    (index, weight) pairs that compute the same product sparsely; adjoint = transposed matrices."""
+
+    @staticmethod
+    def forward(ctx, x, plan):
+        ctx.plan = plan
+        xp = _xp(x)
+        nd = len(plan)
+        y = x
+        for i, step in enumerate(plan):
+            if step is None:
+                continue
+            m, taps = step
+            axis = y.ndim - nd + i
+            if taps is not None:
+                shape = (-1,) + (1,) * (nd - 1 - i)
+                acc = None
+                for idx, w in taps:
+                    t = xp.take(y, idx, axis=axis)  # a fresh array: scale and add in place
+                    if w is not None:
+                        t *= w.reshape(shape)
+                    if acc is None:
+                        acc = t
+                    else:
+                        acc += t
+                y = acc
+            else:
+                y = xp.moveaxis(xp.matmul(xp.moveaxis(y, axis, -1), m.T), -1, axis)
+        return xp.ascontiguousarray(y) if y is not x else y.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        plan = [None if step is None else (step[0].T, None) for step in ctx.plan]
+        gx = _SEP_ADJ.apply(g, plan)
+        return (_tied(gx, ctx) if ctx._op.save_inputs else gx), None
+
+
+_SEP_ADJ = _named(_SepLinear, "UpsampleBackwardBackward0")
+_AAVG_NODES = {nd: type(f"AdaptiveAvgPool{nd}d", (_SepLinear,), {
+    "node_name": f"AdaptiveAvgPool{max(nd, 2)}DBackward0", "save_inputs": (0,)})
+    for nd in (1, 2, 3)}
+
+
+class _GlobalAvg(Op):
+    """Mean over the trailing nd dims, kept as size-1 dims (adaptive pools to 1)."""
+
+    @staticmethod
+    def forward(ctx, x, nd):
+        ctx.shape = x.shape
+        ctx.n = _prod(x.shape[x.ndim - nd:])
+        return x.mean(axis=tuple(range(x.ndim - nd, x.ndim)), keepdims=True, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g * (1.0 / ctx.n)).expand(*ctx.shape), None
+
+
+_GLOBAL_MEAN = _named(_GlobalAvg, "MeanBackward1")
+
+
+def _adaptive_avg(input, nd, output_size, name):
+    x = input._data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
+    spatial, out = _adaptive_sizes(x, nd, output_size, name)
+    if all(o == 1 for o in out):  # global average: a mean, as PyTorch computes it
+        return _GLOBAL_MEAN.apply(input, nd)
+    xp = _xp(x)
+    if all(o and n % o == 0 for n, o in zip(spatial, out)):  # equal windows: a plain avg pool
+        k = tuple(n // o for n, o in zip(spatial, out))
+        g = _AvgGeom(nd, k, k, (0,) * nd, out, spatial, False, True, None, xp, x.dtype)
+        return _AAVG_POOL_NODES[nd].apply(input, g)
+    plan = [None if n == o else (xp.asarray(_avg_matrix(n, o, x.dtype)), None)
+            for n, o in zip(spatial, out)]
+    return _AAVG_NODES[nd].apply(input, plan)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average pool to a fixed output length (PyTorch's floor/ceil window bounds)."""
+    return _adaptive_avg(input, 1, output_size, "adaptive_avg_pool1d")
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pool to a fixed (H, W); None keeps that input size."""
+    return _adaptive_avg(input, 2, output_size, "adaptive_avg_pool2d")
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """Average pool to a fixed (D, H, W); None keeps that input size."""
+    return _adaptive_avg(input, 3, output_size, "adaptive_avg_pool3d")
+
+
+def _adaptive_max(input, nd, output_size, name):
+    x = input._data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
+    spatial, out = _adaptive_sizes(x, nd, output_size, name)
+    xp = _xp(x)
+    lead = x.shape[:-nd]
+    index = []
+    ks = []
+    g = x
+    for i, (n, o) in enumerate(zip(spatial, out)):
+        st, en = _bounds(n, o)
+        km = int((en - st).max()) if o else 1
+        ix = np.minimum(st[:, None] + np.arange(km)[None, :], np.maximum(en - 1, 0)[:, None])
+        index.append(ix)
+        ks.append(km)
+        g = xp.take(g, xp.asarray(ix.ravel()), axis=len(lead) + i * 2)
+        g = g.reshape(g.shape[:len(lead) + 2 * i] + (o, km) + g.shape[len(lead) + 2 * i + 1:])
+    # g: lead + (o0, k0, o1, k1, ...) -> lead + out + k
+    L = len(lead)
+    perm = list(range(L)) + [L + 2 * i for i in range(nd)] + [L + 2 * i + 1 for i in range(nd)]
+    win = g.transpose(perm).reshape(lead + out + (_prod(ks),))
+    if win.shape[-1] == 0 or win.size == 0:
+        vals = xp.zeros(lead + out, dtype=x.dtype)
+        am = xp.zeros(lead + out, dtype=np.int64)
+    else:
+        am = win.argmax(axis=-1)
+        vals = xp.take_along_axis(win, am[..., None], axis=-1)[..., 0]
+    idx = None
+    rest = _prod(ks)
+    for i in range(nd):
+        rest //= ks[i]
+        kp = (am // rest) % ks[i]
+        ix = xp.asarray(index[i])
+        o_grid = _grid(out, i, nd, xp)
+        pos = ix[o_grid, kp] if kp.size else kp
+        idx = pos if idx is None else idx * spatial[i] + pos
+    return _AMAX_NODES[nd].apply(input, (vals, idx.astype(np.int64, copy=False)), nd)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    """Adaptive 1-d max pool returning (values, indices)."""
+    return _adaptive_max(input, 1, output_size, "adaptive_max_pool1d")
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    """Adaptive 2-d max pool returning (values, indices)."""
+    return _adaptive_max(input, 2, output_size, "adaptive_max_pool2d")
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Max pool to a fixed output length."""
+    r = _adaptive_max(input, 1, output_size, "adaptive_max_pool1d")
+    return r if return_indices else r[0]
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max pool to a fixed (H, W); None keeps that input size."""
+    r = _adaptive_max(input, 2, output_size, "adaptive_max_pool2d")
+    return r if return_indices else r[0]
+
+
+# ---- lp pools ---------------------------------------------------------------------------------
+
+
+def _lp_pool(input, nd, norm_type, kernel_size, stride, ceil_mode):
+    from .activation import relu
+
+    k = _ntuple(kernel_size, nd, "kernel_size")
+    pool = avg_pool1d if nd == 1 else avg_pool2d
+    kk = k[0] if nd == 1 else k
+    if stride is not None:
+        out = pool(input.pow(norm_type), kk, stride, 0, ceil_mode)
+    else:
+        out = pool(input.pow(norm_type), kk, padding=0, ceil_mode=ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(_prod(k)).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Power-average pool: (sum x^p over the window)^(1/p)."""
+    return _lp_pool(input, 1, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """2-d power-average pool: (sum x^p over the window)^(1/p)."""
+    return _lp_pool(input, 2, norm_type, kernel_size, stride, ceil_mode)
+
+
+# ---- max unpool -----------------------------------------------------------------------------
+
+
+class _Unpool(Op):
+    """Place values at their per-plane flat indices in a zero output; backward gathers."""
+
+    node_name = "MaxUnpool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, idx, spatial):
+        xp = _xp(x)
+        nd = len(spatial)
+        ctx.idx = idx
+        ctx.nd = nd
+        lead = x.shape[:x.ndim - nd]
+        P, B = _prod(spatial), _prod(lead)
+        y = xp.zeros(B * P, dtype=x.dtype)
+        if x.size:
+            flat = idx.reshape(B, -1) + (xp.arange(B, dtype=idx.dtype) * P)[:, None]
+            y[flat.ravel()] = x.reshape(-1)
+        return y.reshape(lead + tuple(spatial))
+
+    @staticmethod
+    def backward(ctx, g):
+        return _GatherPlane.apply(g, ctx.idx, ctx.nd), None, None
+
+
+def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, name):
+    k = _ntuple(kernel_size, nd, "kernel_size")
+    s = k if stride is None else _ntuple(stride, nd, "stride")
+    p = _ntuple(padding, nd, "padding")
+    x = input._data
+    if x.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}: Expected input to be {nd + 1}D or {nd + 2}D tensor, but "
+                           f"got {x.ndim}D")
+    if tuple(indices.shape) != tuple(x.shape):
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({tuple(x.shape)}) but got indices tensor with shape: "
+                           f"{tuple(indices.shape)}")
+    if indices.dtype.name != "int64":
+        raise RuntimeError(f"elements in indices should be type int64 but got: "
+                           f"{str(indices.dtype).replace('ember.', '')}")
+    default = [(x.shape[-nd + i] - 1) * s[i] + k[i] - 2 * p[i] for i in range(nd)]
+    if output_size is None:
+        out = default
+    else:
+        out = list(output_size)
+        if len(out) == nd + 2:
+            out = out[-nd:]
+        if len(out) != nd:
+            raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} "
+                             f"elements, but it has a length of '{len(out)}'")
+        for i in range(nd):
+            lo, hi = default[i] - s[i], default[i] + s[i]
+            if not lo < out[i] < hi:
+                raise ValueError(f'invalid output_size "{out}" (dim {i} must be between {lo} '
+                                 f"and {hi})")
+    out = tuple(int(o) for o in out)
+    idx = indices._data
+    P = _prod(out)
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= P):
+        raise RuntimeError(f"Found an invalid max index: {int(idx.max())} (output volumes are "
+                           f"of size {'x'.join(map(str, out))}")
+    return _Unpool.apply(input, idx, out)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Inverse of max_pool1d: values back at their argmax positions, zeros elsewhere."""
+    return _max_unpool(input, indices, 1, kernel_size, stride, padding, output_size,
+                       "max_unpool1d")
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Inverse of max_pool2d: values back at their argmax positions, zeros elsewhere."""
+    return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size,
+                       "max_unpool2d")
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Inverse of max_pool3d: values back at their argmax positions, zeros elsewhere."""
+    return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size,
+                       "max_unpool3d")
+
