@@ -1,4 +1,435 @@
-"""Optimizer base: param_groups, state, zero_grad, add_param_group, PyTorch's state_dict layout."""
+"""Optimizer base: param_groups, state, zero_grad, add_param_group, PyTorch's state_dict layout.
+
+The base owns the loop: `step` evaluates the closure under grad mode, gathers each group's
+parameters that have a gradient, creates their state lazily with `_init_state`, and hands the
+backend arrays to the subclass's `_update`, which changes them in place (no autograd involved).
+"""
 from __future__ import annotations
 
-__all__: list = []
+import functools
+import os
+import threading
+import warnings
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
+from copy import deepcopy
+from itertools import chain
+
+import numpy as np
+
+from .. import _dtype as _dt
+from .._tensor import Tensor, _new_tensor
+from ..autograd.grad_mode import enable_grad
+from ..backend import array_module
+from ..nn.modules._hooks import RemovableHandle
+
+__all__ = ["Optimizer", "register_optimizer_step_post_hook", "register_optimizer_step_pre_hook"]
+
+_global_optimizer_pre_hooks: OrderedDict = OrderedDict()
+_global_optimizer_post_hooks: OrderedDict = OrderedDict()
+_PARALLEL_MIN_NUMEL = 1 << 20  # below ~1M elements a step is overhead-bound: one thread
+_WORKERS = min(os.cpu_count() or 1, 8)
+_pool = None  # the worker threads, started on the first large step
+
+
+class _RequiredParameter:
+    """Singleton marking a hyper-parameter without default (torch.optim.optimizer.required)."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+def register_optimizer_step_pre_hook(hook) -> RemovableHandle:
+    """A pre-hook `hook(optimizer, args, kwargs)` run before every optimizer's step."""
+    handle = RemovableHandle(_global_optimizer_pre_hooks)
+    _global_optimizer_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_post_hook(hook) -> RemovableHandle:
+    """A post-hook `hook(optimizer, args, kwargs)` run after every optimizer's step."""
+    handle = RemovableHandle(_global_optimizer_post_hooks)
+    _global_optimizer_post_hooks[handle.id] = hook
+    return handle
+
+
+def _hooked_step(step):
+    """Wrap a subclass's step with the global and per-optimizer pre/post hooks, as PyTorch."""
+
+    @functools.wraps(step)
+    def wrapper(*args, **kwargs):  # args include the optimizer, as PyTorch passes them to hooks
+        self = args[0]
+        pre = self._optimizer_step_pre_hooks
+        post = self._optimizer_step_post_hooks
+        if not (pre or post or _global_optimizer_pre_hooks or _global_optimizer_post_hooks):
+            return step(*args, **kwargs)
+        for hook in chain(_global_optimizer_pre_hooks.values(), pre.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if isinstance(result, tuple) and len(result) == 2:
+                    args, kwargs = result
+                else:
+                    raise RuntimeError(f"{step} must return None or a tuple of "
+                                       f"(new_args, new_kwargs), but got {result}.")
+        out = step(*args, **kwargs)
+        for hook in chain(post.values(), _global_optimizer_post_hooks.values()):
+            hook(self, args, kwargs)
+        return out
+
+    wrapper.hooked = True
+    return wrapper
+
+
+def _scalar(x):
+    """A hyper-parameter as a number; a Tensor's becomes a NumPy scalar of its dtype, so that
+    arithmetic on it rounds as PyTorch's 0-d tensor arithmetic does (float32 lr / bias)."""
+    if isinstance(x, Tensor):
+        return x._data.dtype.type(x.item())
+    return x
+
+
+def _check_lr(lr) -> None:
+    """PyTorch's shared lr validation: a 1-element Tensor or a non-negative number."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def _step_tensor(value: float = 0.0) -> Tensor:
+    """State 'step' as PyTorch keeps it off the fused path: a 0-d CPU tensor, float32 (float64
+    under a float64 default dtype)."""
+    dtype = np.float64 if _dt.get_default_dtype() is _dt.float64 else np.float32
+    return _new_tensor(np.array(value, dtype=dtype))
+
+
+def _zeros_like(a) -> Tensor:
+    return _new_tensor(array_module(a).zeros_like(a))
+
+
+class Optimizer:
+    """Base class of all optimizers: holds param_groups and per-parameter state."""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        step = cls.__dict__.get("step")
+        if step is not None and not getattr(step, "hooked", False):
+            cls.step = _hooked_step(step)
+
+    def __init__(self, params, defaults: dict) -> None:
+        self.defaults = defaults
+        self._optimizer_step_pre_hooks = OrderedDict()
+        self._optimizer_step_post_hooks = OrderedDict()
+        self._optimizer_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_state_dict_post_hooks = OrderedDict()
+        self._optimizer_load_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_load_state_dict_post_hooks = OrderedDict()
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of "
+                            "Tensors or dicts, but got " + params.type())
+        self.state: defaultdict = defaultdict(dict)
+        self.param_groups: list[dict] = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for param_group in param_groups:
+            self.add_param_group(param_group)
+
+    # ---- pickling and printing ---------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
+                     "_optimizer_state_dict_pre_hooks", "_optimizer_state_dict_post_hooks",
+                     "_optimizer_load_state_dict_pre_hooks",
+                     "_optimizer_load_state_dict_post_hooks"):
+            if name not in self.__dict__:
+                setattr(self, name, OrderedDict())
+        self.defaults.setdefault("differentiable", False)
+
+    def __repr__(self) -> str:
+        text = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            for key in sorted(group.keys()):
+                if key != "params":
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
+
+    # ---- hooks -------------------------------------------------------------------------------
+    def register_step_pre_hook(self, hook) -> RemovableHandle:
+        """`hook(optimizer, args, kwargs)` before step; may return new (args, kwargs)."""
+        handle = RemovableHandle(self._optimizer_step_pre_hooks)
+        self._optimizer_step_pre_hooks[handle.id] = hook
+        return handle
+
+    def register_step_post_hook(self, hook) -> RemovableHandle:
+        """`hook(optimizer, args, kwargs)` after step."""
+        handle = RemovableHandle(self._optimizer_step_post_hooks)
+        self._optimizer_step_post_hooks[handle.id] = hook
+        return handle
+
+    def _register(self, hooks: OrderedDict, hook, prepend: bool) -> RemovableHandle:
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_state_dict_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        return self._register(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        return self._register(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        return self._register(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        return self._register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
+    # ---- state_dict ----------------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        """{'state': {index: per-param state}, 'param_groups': [group with 'params': [indices]]}."""
+        for hook in self._optimizer_state_dict_pre_hooks.values():
+            hook(self)
+        mapping: dict[int, int] = {}
+        start = 0
+
+        def pack_group(group: dict) -> dict:
+            nonlocal start
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for i, p in enumerate(group["params"], start):
+                mapping.setdefault(id(p), i)
+            packed["params"] = [mapping[id(p)] for p in group["params"]]
+            start += len(packed["params"])
+            return packed
+
+        param_groups = [pack_group(g) for g in self.param_groups]
+        packed_state = {(mapping[id(k)] if isinstance(k, Tensor) else k): v
+                        for k, v in self.state.items()}
+        state_dict = {"state": packed_state, "param_groups": param_groups}
+        for hook in self._optimizer_state_dict_post_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
+
+    @staticmethod
+    def _cast_state(param: Tensor, value, key, fused_or_capturable: bool):
+        """A loaded state value on the param's device; floating state in the param's dtype."""
+        if isinstance(value, Tensor):
+            if key == "step":
+                return value.to(dtype=_dt.float32) if fused_or_capturable else value
+            if param.is_floating_point():
+                return value.to(dtype=param.dtype, device=param.device)
+            return value.to(device=param.device)
+        if isinstance(value, dict):
+            return {k: Optimizer._cast_state(param, v, k, fused_or_capturable)
+                    for k, v in value.items()}
+        if isinstance(value, Iterable) and not isinstance(value, str):
+            return type(value)(Optimizer._cast_state(param, v, None, fused_or_capturable)
+                               for v in value)
+        return value
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Load a state_dict() (ours or PyTorch's converted to ember tensors), matching by order."""
+        state_dict = state_dict.copy()
+        for hook in self._optimizer_load_state_dict_pre_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match "
+                             "the size of optimizer's group")
+        id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
+                          chain.from_iterable(g["params"] for g in groups)))
+        special = {}
+        for g in state_dict["param_groups"]:
+            flag = bool(g.get("fused", False) or g.get("capturable", False))
+            for i in g["params"]:
+                special.setdefault(i, flag)
+        state: defaultdict = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in id_map:
+                param = id_map[k]
+                state[param] = self._cast_state(param, v, None, special.get(k, False))
+            else:
+                state[k] = v
+
+        def update_group(group: dict, new_group: dict) -> dict:
+            new_group["params"] = group["params"]
+            if "param_names" in group and "param_names" not in new_group:
+                new_group["param_names"] = group["param_names"]
+            return new_group
+
+        param_groups = [update_group(g, ng) for g, ng in zip(groups, saved_groups)]
+        self.__setstate__({"state": state, "param_groups": param_groups})
+        for hook in self._optimizer_load_state_dict_post_hooks.values():
+            hook(self)
+
+    # ---- gradients and groups ------------------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Drop (default) or zero every parameter's gradient."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p._grad
+                if g is None:
+                    continue
+                if set_to_none:
+                    p._grad = None
+                else:
+                    if g._grad_fn is not None:
+                        g.detach_()
+                    else:
+                        g.requires_grad_(False)
+                    g._data[...] = 0
+                    g._vbox[0] += 1
+
+    def add_param_group(self, param_group: dict) -> None:
+        """Append a group; missing hyper-parameters are filled from `defaults`."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, "
+                            "but the ordering of tensors in sets will change between runs. "
+                            "Please use a list instead.")
+        else:
+            params = list(params)
+        tensors, names = [], []
+        for param in params:
+            if isinstance(param, tuple):
+                names.append(param[0])
+                tensors.append(param[1])
+            else:
+                tensors.append(param)
+        param_group["params"] = tensors
+        if names:
+            if len(names) != len(tensors):
+                raise ValueError("all optimizer params should be with/without names. Some param "
+                                 "names are missing")
+            param_group["param_names"] = names
+        for param in tensors:
+            if not isinstance(param, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is "
+                                + _typename(param))
+            if not self.defaults.get("differentiable", None) and not (
+                    param.is_leaf or param.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError("parameter group didn't specify a value of required "
+                                 f"optimization parameter {name}")
+            param_group.setdefault(name, default)
+        if len(tensors) != len(set(tensors)):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in "
+                          "future, this will cause an error; see "
+                          "github.com/pytorch/pytorch/issues/40967 for more information",
+                          stacklevel=3)
+        seen: set = set()
+        for group in self.param_groups:
+            seen.update(group["params"])
+            if ("param_names" in param_group) != ("param_names" in group):
+                which = "with names" if "param_names" in param_group else "without names"
+                raise ValueError("all optimizer param groups should be with/without names. "
+                                 f"cannot add param group {which} to the optimizer")
+        if not seen.isdisjoint(tensors):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    # ---- the step template -------------------------------------------------------------------
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns the closure's loss."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        state = self.state
+        init = self._init_state
+        for group in self.param_groups:
+            params, grads, states = [], [], []
+            for p in group["params"]:
+                g = p._grad
+                if g is None:
+                    continue
+                s = state.get(p)
+                if not s:
+                    s = init(group, p)
+                    if s is not None:
+                        state[p] = s
+                params.append(p)
+                grads.append(g._data)
+                states.append(s)
+                p._vbox[0] += 1  # an in-place change, as PyTorch's add_
+            if params:
+                self._run_update(group, [p._data for p in params], grads, states)
+        return loss
+
+    def _run_update(self, group, arrays, grads, states) -> None:
+        """`_update` on one thread, or for large groups on worker threads, each taking a share
+        of the parameters balanced by size (NumPy releases the GIL inside its loops; every
+        parameter's update is independent, so the result is the same bit for bit)."""
+        sizes = [a.size for a in arrays]
+        if (_WORKERS < 2 or len(arrays) < 2 or arrays[0].__class__ is not np.ndarray
+                or sum(sizes) < _PARALLEL_MIN_NUMEL):
+            self._update(group, arrays, grads, states)
+            return
+        global _pool
+        if _pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="ember-optim")
+        shares = [[[], [], [], 0] for _ in range(min(_WORKERS, len(arrays)))]
+        for i in sorted(range(len(arrays)), key=sizes.__getitem__, reverse=True):
+            share = min(shares, key=_share_size)  # largest first into the lightest share
+            share[0].append(arrays[i])
+            share[1].append(grads[i])
+            share[2].append(states[i])
+            share[3] += sizes[i]
+        futures = [_pool.submit(self._update, group, a, g, s) for a, g, s, _ in shares if a]
+        for f in futures:
+            f.result()
+
+    def _work(self, a, slot: int = 0):
+        """A reusable scratch array shaped like `a`: no allocation (or page faults) per step."""
+        cache = self.__dict__.setdefault("_scratch", {})
+        key = (a.dtype, slot, a.__class__, getattr(a, "device", None), threading.get_ident())
+        buf = cache.get(key)
+        if buf is None or buf.size < a.size:
+            buf = cache[key] = array_module(a).empty(a.size, a.dtype)
+        return buf[:a.size].reshape(a.shape)
+
+    def _init_state(self, group: dict, p: Tensor):
+        """The fresh state dict of a parameter (None: the algorithm keeps no state for it)."""
+        raise NotImplementedError
+
+    def _update(self, group: dict, params: list, grads: list, states: list) -> None:
+        """Update the parameter arrays in place from their gradient arrays and states."""
+        raise NotImplementedError
+
+
+Optimizer.step = _hooked_step(Optimizer.step)
+
+
+def _share_size(share) -> int:
+    return share[3]
+
+
+def _typename(obj) -> str:
+    module = type(obj).__module__
+    name = type(obj).__qualname__
+    return name if module in (None, "builtins") else f"{module}.{name}"

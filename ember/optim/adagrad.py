@@ -1,0 +1,68 @@
+"""Adagrad: per-coordinate learning rates from the running sum of squared gradients.
+
+Paper: Duchi et al., "Adaptive Subgradient Methods", https://jmlr.org/papers/v12/duchi11a.html
+"""
+from __future__ import annotations
+
+from .adam import _addcdiv, _addcmul
+from .optimizer import Optimizer, _check_lr, _new_tensor, _scalar, _step_tensor, array_module
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    """s <- s + g^2;  p <- p - lr / (1 + (t - 1) lr_decay) * g / (sqrt(s) + eps)."""
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+                 eps=1e-10, foreach=None, *, maximize=False, differentiable=False,
+                 fused=None) -> None:
+        _check_lr(lr)
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError("Invalid initial_accumulator_value value: "
+                             f"{initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        for group in self.param_groups:  # PyTorch creates Adagrad's state eagerly
+            for p in group["params"]:
+                self.state[p] = self._init_state(group, p)
+
+    def _init_state(self, group, p):
+        a = p._data
+        return {"step": _step_tensor(),
+                "sum": _new_tensor(array_module(a).full_like(
+                    a, group["initial_accumulator_value"]))}
+
+    def _update(self, group, params, grads, states):
+        lr = _scalar(group["lr"])
+        lr_decay = group["lr_decay"]
+        eps = group["eps"]
+        wd = group["weight_decay"]
+        maximize = group["maximize"]
+        for p, g, s in zip(params, grads, states):
+            xp = array_module(p)
+            step_a = s["step"]._data
+            step_a += 1
+            if maximize:
+                g = -g
+            if wd != 0:
+                g = g + wd * p
+            clr = lr / (1 + (step_a.item() - 1) * lr_decay)
+            total = s["sum"]._data
+            t = self._work(p)
+            _addcmul(xp, total, g, g, 1, t)
+            std = xp.sqrt(total, out=t)
+            std += eps
+            _addcdiv(xp, p, g, std, -clr, self._work(p, 1))
