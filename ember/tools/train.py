@@ -1,0 +1,237 @@
+"""ember-train: the spec's whole training workflow in one command, on a real data set shipped with
+ember (UCI handwritten digits): data -> random_split -> DataLoader -> small CNN -> CrossEntropyLoss
+-> Adam + StepLR -> validation each epoch -> best checkpoint (ember.save) -> test accuracy.
+
+    ember-train                         # defaults built in
+    ember-train --config my.yaml --epochs 5
+    ember-train --resume ember-train-out/last.pt
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pathlib
+import sys
+import time
+
+from .digits import digits_dataset
+from .progress import has_tqdm, progress_bar
+from .train_config import DEFAULTS, ConfigError, load_config
+
+PROG = "ember-train"
+
+
+class DemoError(Exception):
+    """A problem reported as one line, without a traceback."""
+
+
+def build_model(torch, cfg: dict):
+    """conv-relu-conv-relu-maxpool -> flatten -> linear-relu-dropout -> linear (10 classes)."""
+    nn = torch.nn
+    c1, c2 = cfg["channels"]
+    return nn.Sequential(
+        nn.Conv2d(1, c1, kernel_size=3, padding=1), nn.ReLU(),
+        nn.Conv2d(c1, c2, kernel_size=3, padding=1), nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(c2 * 4 * 4, cfg["hidden"]), nn.ReLU(), nn.Dropout(cfg["dropout"]),
+        nn.Linear(cfg["hidden"], 10),
+    )
+
+
+def run_epoch(torch, model, loader, loss_fn, optimizer=None, desc="", show=True):
+    """One pass over `loader`; trains when an optimizer is given. Returns (mean loss, accuracy)."""
+    training = optimizer is not None
+    model.train(training)
+    total_loss, correct, seen = 0.0, 0, 0
+    bar = progress_bar(len(loader), desc, enabled=show)
+    with torch.set_grad_enabled(training):
+        for images, labels in loader:
+            logits = model(images)
+            loss = loss_fn(logits, labels)
+            if training:
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+            n = labels.shape[0]
+            total_loss += loss.item() * n
+            correct += int((logits.argmax(1) == labels).sum().item())
+            seen += n
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(f"loss {total_loss / seen:.4f} acc {correct / seen:.1%}")
+    if bar is not None:
+        bar.close()
+    return total_loss / max(seen, 1), correct / max(seen, 1)
+
+
+def _checkpoint(model, optimizer, scheduler, epoch, best, history, cfg) -> dict:
+    return {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(), "epoch": epoch, "best_val_acc": best,
+            "history": history, "config": cfg, "rng_state": model_rng_state(model)}
+
+
+def model_rng_state(model):
+    """The global generator's state (shuffling and dropout draw from it), for exact resumes."""
+    return _framework_of(model).get_rng_state()
+
+
+def _framework_of(model):
+    return importlib.import_module(type(model).__module__.split(".")[0])
+
+
+def _load_checkpoint(torch, path: str) -> dict:
+    if not pathlib.Path(path).is_file():
+        raise DemoError(f"checkpoint not found: {path}")
+    try:
+        ckpt = torch.load(path)
+    except Exception as exc:  # noqa: BLE001 - any failure to read is reported as one line
+        raise DemoError(f"cannot read checkpoint {path}: {exc}") from None
+    need = {"model", "optimizer", "scheduler", "epoch", "best_val_acc", "history"}
+    if not isinstance(ckpt, dict) or not need <= set(ckpt):
+        raise DemoError(f"{path} is not an {PROG} checkpoint (missing "
+                        f"{', '.join(sorted(need - set(ckpt) if isinstance(ckpt, dict) else need))})")
+    return ckpt
+
+
+def _plot(history: list, path: pathlib.Path) -> bool:
+    """Loss and accuracy curves as a PNG; False when matplotlib is not installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    epochs = [h["epoch"] for h in history]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
+    for key, label in (("train_loss", "train"), ("val_loss", "validation")):
+        ax1.plot(epochs, [h[key] for h in history], label=label)
+    for key, label in (("train_acc", "train"), ("val_acc", "validation")):
+        ax2.plot(epochs, [h[key] for h in history], label=label)
+    ax1.set(xlabel="epoch", ylabel="loss")
+    ax2.set(xlabel="epoch", ylabel="accuracy")
+    ax1.legend()
+    ax2.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return True
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
+    p.add_argument("--config", help="YAML file of hyper-parameters (keys: "
+                   + ", ".join(sorted(DEFAULTS)) + ")")
+    p.add_argument("--epochs", type=int, help="number of epochs (overrides the config)")
+    p.add_argument("--resume", metavar="CKPT", help="continue from a checkpoint it saved")
+    p.add_argument("--out-dir", help="where checkpoints and the curve go (overrides the config)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--backend", choices=["ember", "torch"], default="ember",
+                   help="run the same program on real PyTorch, for comparison")
+    return p.parse_args(argv)
+
+
+def train(args) -> float:
+    """The whole workflow; returns the test accuracy."""
+    start = time.perf_counter()
+    try:
+        cfg, notes = load_config(args.config)
+    except ConfigError as exc:
+        raise DemoError(str(exc)) from None
+    if args.epochs is not None:
+        if args.epochs < 1:
+            raise DemoError(f"--epochs must be at least 1, got {args.epochs}")
+        cfg["epochs"] = args.epochs
+    if args.out_dir:
+        cfg["out_dir"] = args.out_dir
+    torch = importlib.import_module(args.backend)
+    data = torch.utils.data
+    ckpt = _load_checkpoint(torch, args.resume) if args.resume else None
+    if not has_tqdm():
+        notes.append("tqdm not installed: plain progress bars")
+    for note in notes:
+        print(f"note: {note}")
+
+    torch.manual_seed(cfg["seed"])
+    dataset = digits_dataset(torch)
+    split = torch.Generator().manual_seed(cfg["seed"])
+    train_set, val_set, test_set = data.random_split(dataset, cfg["split"], generator=split)
+    kw = {"batch_size": cfg["batch_size"], "num_workers": cfg["num_workers"]}
+    train_loader = data.DataLoader(train_set, shuffle=True, **kw)
+    val_loader = data.DataLoader(val_set, **kw)
+    test_loader = data.DataLoader(test_set, **kw)
+    print(f"data: {len(dataset)} digits -> train {len(train_set)}, validation {len(val_set)}, "
+          f"test {len(test_set)}")
+
+    model = build_model(torch, cfg)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=cfg["lr"],
+                                 weight_decay=cfg["weight_decay"])
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=cfg["scheduler_step"],
+                                                gamma=cfg["scheduler_gamma"])
+    first, best, history = 1, -1.0, []
+    if ckpt is not None:
+        try:
+            model.load_state_dict(ckpt["model"])
+            optimizer.load_state_dict(ckpt["optimizer"])
+            scheduler.load_state_dict(ckpt["scheduler"])
+        except (RuntimeError, ValueError, KeyError) as exc:
+            raise DemoError(f"checkpoint {args.resume} does not fit this model: "
+                            f"{str(exc).splitlines()[0]}") from None
+        first, best, history = ckpt["epoch"] + 1, ckpt["best_val_acc"], list(ckpt["history"])
+        if "rng_state" in ckpt:
+            torch.set_rng_state(ckpt["rng_state"])
+        print(f"resumed from {args.resume} after epoch {ckpt['epoch']}")
+    out = pathlib.Path(cfg["out_dir"])
+    out.mkdir(parents=True, exist_ok=True)
+    params = sum(p.numel() for p in model.parameters())
+    print(f"model: {params} parameters; {cfg['epochs']} epochs")
+
+    show = not args.quiet
+    for epoch in range(first, cfg["epochs"] + 1):
+        tag = f"epoch {epoch}/{cfg['epochs']}"
+        tr_loss, tr_acc = run_epoch(torch, model, train_loader, loss_fn, optimizer,
+                                    f"{tag} train", show)
+        va_loss, va_acc = run_epoch(torch, model, val_loader, loss_fn, None, f"{tag} val", show)
+        lr = scheduler.get_last_lr()[0]
+        scheduler.step()
+        history.append({"epoch": epoch, "train_loss": tr_loss, "train_acc": tr_acc,
+                        "val_loss": va_loss, "val_acc": va_acc, "lr": lr})
+        print(f"{tag}: train loss {tr_loss:.4f} acc {tr_acc:.1%} | "
+              f"val loss {va_loss:.4f} acc {va_acc:.1%} | lr {lr:.2e}")
+        if va_acc > best:
+            best = va_acc
+            torch.save(_checkpoint(model, optimizer, scheduler, epoch, best, history, cfg),
+                       out / "best.pt")
+        torch.save(_checkpoint(model, optimizer, scheduler, epoch, best, history, cfg),
+                   out / "last.pt")
+
+    if (out / "best.pt").is_file():
+        model.load_state_dict(_load_checkpoint(torch, str(out / "best.pt"))["model"])
+    _, test_acc = run_epoch(torch, model, test_loader, loss_fn, None, "test", show)
+    if history and _plot(history, out / "curves.png"):
+        print(f"curves: {out / 'curves.png'}")
+    elif history:
+        print("note: matplotlib not installed: skipped the loss/accuracy curve")
+    print(f"checkpoints: {out / 'best.pt'} (best validation accuracy {best:.1%}), "
+          f"{out / 'last.pt'}; {time.perf_counter() - start:.1f} s")
+    print(f"test accuracy: {100 * test_acc:.1f}%")
+    return test_acc
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        train(args)
+    except DemoError as exc:
+        print(f"{PROG}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
