@@ -6,8 +6,14 @@ two frameworks alternate in one process; the table shows the median time per cal
 ember/torch (below 1: ember is faster).
 
     python -m benchmarks.run                      # benchmarks.micro_ops
+    python -m benchmarks.run --all --memory       # every workload module, with peak memory
     python -m benchmarks.run -k add --json out.json
     python benchmarks/run.py benchmarks.micro_ops --repeats 21
+
+Peak memory (--memory) is measured in a fresh process per workload and framework: after setup the
+kernel's peak-RSS mark is reset (/proc/self/clear_refs), three steps run (the first one creates
+gradients and optimizer state), and the growth of the peak over the size before them is reported
+(Linux only).
 """
 from __future__ import annotations
 
@@ -27,18 +33,65 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 
 def collect(module_names: list[str], pattern: str | None) -> list[tuple[str, object, str]]:
-    """(name, workload function, one-line description) of every bench_* in the modules."""
+    """(name, workload function, one-line description) of every bench_* in the modules, in
+    module order, then source order."""
     found = []
     for module_name in module_names:
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        funcs = []
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("bench_") and fn.__module__ == module.__name__:
                 short = name[len("bench_"):]
                 if pattern is None or pattern in short:
                     doc = (fn.__doc__ or "").strip().splitlines()
-                    found.append((short, fn, doc[0] if doc else ""))
-    found.sort(key=lambda item: inspect.getsourcelines(item[1])[1])
+                    funcs.append((short, fn, doc[0] if doc else ""))
+        funcs.sort(key=lambda item: inspect.getsourcelines(item[1])[1])
+        found += funcs
     return found
+
+
+ALL_MODULES = ["benchmarks.micro_ops", "benchmarks.random_ops", "benchmarks.losses",
+               "benchmarks.models", "benchmarks.cnn", "benchmarks.rnn", "benchmarks.gpt",
+               "benchmarks.optim_steps", "benchmarks.dataloader"]
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def _peak_child(spec: str) -> None:
+    """In a fresh process: build one workload under one framework and print its peak growth."""
+    module_name, name, lib_name = spec.split(":")
+    lib = importlib.import_module(lib_name)
+    step = getattr(importlib.import_module(module_name), "bench_" + name)(lib)
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # reset VmHWM to the current RSS
+    base = _status_kb("VmRSS")
+    for _ in range(3):
+        step()
+    print(max(_status_kb("VmHWM") - base, 0) * 1024)
+
+
+def peak_bytes(module_name: str, name: str, lib_name: str) -> int | None:
+    """Peak RSS growth of a few steps of the workload, measured in a child process."""
+    import os
+    import subprocess
+
+    root = str(pathlib.Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--peak-child",
+                           f"{module_name}:{name}:{lib_name}"], capture_output=True, text=True,
+                          cwd=root, env=env, timeout=600, check=False)
+    lines = proc.stdout.strip().splitlines()
+    return int(lines[-1]) if proc.returncode == 0 and lines else None
 
 
 def _sample(step, number: int) -> float:
@@ -101,7 +154,16 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=None,
                         help="torch.set_num_threads(N) (NumPy's BLAS follows OMP_NUM_THREADS)")
     parser.add_argument("--json", dest="json_path", help="also write the results here")
+    parser.add_argument("--all", action="store_true", help="every workload module")
+    parser.add_argument("--memory", action="store_true",
+                        help="also measure peak memory (a child process per workload)")
+    parser.add_argument("--peak-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.peak_child:
+        _peak_child(args.peak_child)
+        return 0
+    if args.all:
+        args.modules = ALL_MODULES
 
     import torch
 
@@ -111,22 +173,32 @@ def main(argv=None) -> int:
         torch.set_num_threads(args.threads)
     libs = {"ember": ember, "torch": torch}
     rows = []
-    header = f"{'workload':<24} {'ember':>11} {'torch':>11} {'ember/torch':>12}"
+    header = f"{'workload':<32} {'ember':>11} {'torch':>11} {'ember/torch':>12}"
+    if args.memory:
+        header += f" {'peak MB ember':>14} {'torch':>8}"
     print(header)
     print("-" * len(header))
     for name, fn, doc in collect(args.modules, args.pattern):
         try:
             res = measure(fn, libs, args.repeats, args.warmup, args.min_time)
         except Exception as exc:  # noqa: BLE001 - a workload ember cannot run yet: report it, go on
-            print(f"{name:<24} failed: {type(exc).__name__}: {exc}")
+            print(f"{name:<32} failed: {type(exc).__name__}: {exc}")
             rows.append({"workload": name, "description": doc,
                          "error": f"{type(exc).__name__}: {exc}"})
             continue
         ratio = res["ember"] / res["torch"]
-        print(f"{name:<24} {_fmt(res['ember']):>11} {_fmt(res['torch']):>11} {ratio:11.2f}x")
-        rows.append({"workload": name, "description": doc, "ember_s": res["ember"],
-                     "torch_s": res["torch"], "ratio": ratio, "ember_min_s": res["ember_min"],
-                     "torch_min_s": res["torch_min"], "calls_per_sample": res["number"]})
+        line = f"{name:<32} {_fmt(res['ember']):>11} {_fmt(res['torch']):>11} {ratio:11.2f}x"
+        row = {"workload": name, "description": doc, "ember_s": res["ember"],
+               "torch_s": res["torch"], "ratio": ratio, "ember_min_s": res["ember_min"],
+               "torch_min_s": res["torch_min"], "calls_per_sample": res["number"]}
+        if args.memory:
+            module_name = fn.__module__
+            peaks = {lib: peak_bytes(module_name, name, lib) for lib in ("ember", "torch")}
+            row.update({f"{lib}_peak_bytes": v for lib, v in peaks.items()})
+            line += "".join(f" {v / 2**20:{w}.1f}" if v is not None else f" {'?':>{w}}"
+                            for v, w in ((peaks["ember"], 14), (peaks["torch"], 8)))
+        print(line, flush=True)
+        rows.append(row)
     if args.json_path:
         meta = {"python": platform.python_version(), "machine": platform.machine(),
                 "torch": torch.__version__, "ember": getattr(ember, "__version__", "?"),
