@@ -144,10 +144,18 @@ def _as_index_array(obj, xp):
     return a
 
 
+def _skips(k: slice, n: int, single: bool) -> bool:
+    """PyTorch drops a slice that spans its whole dim (start 0, stop >= size, step 1) from a tuple
+    key, so it records no node; a lone slice key `x[a:b]` is always recorded."""
+    return (not single and (k.start is None or k.start == 0)
+            and (k.stop is None or k.stop >= n) and (k.step is None or k.step == 1))
+
+
 def parse_key(x, key):
     """Sort an index into (basic, adv, name): `basic` a NumPy key of ints/slices/None/Ellipsis,
     `adv` None or the key applied to the basic view (arrays where tensors were), and the Op class
     whose node name PyTorch gives the basic part."""
+    single = key.__class__ is slice
     if key.__class__ is not tuple:
         key = (key,)
     shape = x._data.shape
@@ -215,8 +223,8 @@ def parse_key(x, key):
                 if k.step.__index__() == 0:
                     raise ValueError("slice step cannot be zero")
                 raise ValueError("step must be greater than zero")
-            if not (k.start is None and k.stop is None and k.step is None):
-                name = BasicIndex  # only `:` itself is skipped by PyTorch
+            if not _skips(k, shape[dim] if dim < ndim else 0, single):
+                name = BasicIndex
             dim += 1
         elif kind == "n":
             name = UnsqueezeIndex
@@ -256,22 +264,26 @@ def _fix_error(exc: IndexError) -> IndexError:
     return IndexError(str(exc).replace("axis", "dimension"))
 
 
-def _basic_name(key):
-    """PyTorch's node class for a purely basic key, or None when the key needs parse_key."""
+def _basic_name(key, shape, single: bool):
+    """PyTorch's node class for a purely basic key of ints, slices and None (no Ellipsis), or
+    None when the key needs parse_key."""
     name = Alias
+    dim = 0
     for k in key:
         c = k.__class__
         if c is _int:
             name = Select
+            dim += 1
         elif c is slice:
             step = k.step
             if step is not None and (step.__class__ is not _int or step <= 0):
                 return None
-            if k.start is not None or k.stop is not None or step is not None:
+            if dim >= len(shape) or not _skips(k, shape[dim], single):
                 name = BasicIndex
+            dim += 1
         elif k is None:
             name = UnsqueezeIndex
-        elif k is not Ellipsis:
+        else:
             return None
     return name
 
@@ -288,7 +300,7 @@ def getitem(x, key):
             raise IndexError(f"index {key} is out of bounds for dimension 0 with size {shape[0]}")
         return Select.apply_single(x, key)
     if c is slice or c is tuple:  # fast path: only ints, slices, None and Ellipsis
-        name = _basic_name(key if c is tuple else (key,))
+        name = _basic_name(key if c is tuple else (key,), x._data.shape, c is slice)
         if name is not None:
             try:
                 return name.apply_single(x, key)

@@ -63,6 +63,14 @@ def _product(xp, x, y):
     return out.astype(x.dtype)
 
 
+def _product_wide(xp, x, y):
+    """x @ y, keeping half types' float32 accumulator unrounded (the caller rounds once at the
+    end, after adding a bias, as torch's addmm/linear do)."""
+    if not _is_half(x.dtype):
+        return xp.matmul(x, y)
+    return xp.matmul(x.astype(np.float32), y.astype(np.float32))
+
+
 def _fold_matmul(xp, a, b):
     """a (..., n, k) @ b: one GEMM over the folded batch when b is a matrix (PyTorch's folding)."""
     if b.ndim == 2 and a.ndim > 2:
@@ -215,7 +223,7 @@ class Addmm(Op):
     def forward(ctx, inp, x, y, beta=1, alpha=1, reduce_batch=False):
         ctx.coef = (beta, alpha)
         xp = array_module(x)
-        out = _product(xp, x, y)
+        out = _product_wide(xp, x, y)
         if reduce_batch:
             out = out.sum(axis=0)
         if alpha != 1:

@@ -8,7 +8,7 @@ import numpy as np
 from . import _op
 from . import shape as _s
 from ._op import Op
-from .linalg import _C_NAME, _CAP, MM, _product, matmul
+from .linalg import _C_NAME, _CAP, MM, _product_wide, matmul
 
 __all__ = ["bilinear", "linear"]
 
@@ -32,8 +32,12 @@ class Linear(Op):
             x2 = x.reshape(-1, k)
         if x2.dtype.char in "fd" and x2.__class__ is _ndarray:
             y = x2.dot(w.T)
-        else:
-            y = _product(_xp(x), x2, w.T)
+        else:  # half types: one rounding after the bias, as torch
+            y = _product_wide(_xp(x), x2, w.T)
+            if b is not None:
+                y = y + b
+            y = y.astype(x2.dtype, copy=False)
+            b = None
         if b is not None:
             y += b
         if x.ndim != 2:

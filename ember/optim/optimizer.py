@@ -354,6 +354,10 @@ class Optimizer:
     # ---- the step template -------------------------------------------------------------------
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns the closure's loss."""
+        if type(self)._update is Optimizer._update:
+            raise NotImplementedError(
+                f"{type(self).__name__}.step() is not implemented: a subclass of Optimizer "
+                "must override step() (or _init_state() and _update())")
         loss = None
         if closure is not None:
             with enable_grad():

@@ -88,3 +88,16 @@ def test_bilinear(shapes):
 ])
 def test_bilinear_errors(shapes):
     check_raises(lambda lib, *a: lib.nn.functional.bilinear(*a), shapes=shapes)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_half_linear_and_addmm_round_once(dtype):
+    """torch accumulates half-type products in float32 and rounds once, after the bias."""
+    x = np.array([[0.36, 1.3], [0.5, -2.25]])
+    w = np.array([[0.95, -0.7], [0.33, 0.71]])
+    b = np.array([-1.27, 0.4])
+    x, w, b = (a.astype(np.float16 if dtype == "float16" else np.float32) for a in (x, w, b))
+    check(lambda lib, x, w, b: lib.nn.functional.linear(x, w, b), inputs=[x, w, b],
+          dtypes=[dtype] * 3, grad=False, rtol=0, atol=0)
+    check(lambda lib, x, w, b: lib.addmm(b, x, w.t()), inputs=[x, w, b], dtypes=[dtype] * 3,
+          grad=False, rtol=0, atol=0)

@@ -422,3 +422,14 @@ def test_training_loop_with_autograd(name, kwargs):
     e, t = _both(run)
     for a, b in zip(e, t):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_base_optimizer_step_is_not_implemented():
+    """torch's Optimizer.step raises NotImplementedError whether or not grads exist."""
+    import torch
+
+    import ember
+    for lib in (torch, ember):
+        w = lib.nn.Parameter(lib.ones(3))
+        with pytest.raises(NotImplementedError):
+            lib.optim.Optimizer([w], {}).step()
