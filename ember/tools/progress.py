@@ -9,14 +9,15 @@ class _PlainBar:
 
     def __init__(self, total: int, desc: str, width: int = 24) -> None:
         self.total, self.desc, self.width, self.n, self.postfix = total, desc, width, 0, ""
+        self.live = sys.stderr.isatty()  # redraw in place only on a terminal; else one line
 
     def update(self, n: int = 1) -> None:
         self.n += n
-        self._draw()
+        if self.live:
+            self._draw()
 
     def set_postfix_str(self, text: str) -> None:
         self.postfix = text
-        self._draw()
 
     def _draw(self) -> None:
         done = self.width * self.n // max(self.total, 1)
@@ -25,6 +26,7 @@ class _PlainBar:
         sys.stderr.flush()
 
     def close(self) -> None:
+        self._draw()
         sys.stderr.write("\n")
         sys.stderr.flush()
 

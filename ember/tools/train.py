@@ -58,8 +58,8 @@ def run_epoch(torch, model, loader, loss_fn, optimizer=None, desc="", show=True)
             correct += int((logits.argmax(1) == labels).sum().item())
             seen += n
             if bar is not None:
-                bar.update(1)
                 bar.set_postfix_str(f"loss {total_loss / seen:.4f} acc {correct / seen:.1%}")
+                bar.update(1)
     if bar is not None:
         bar.close()
     return total_loss / max(seen, 1), correct / max(seen, 1)
@@ -184,7 +184,10 @@ def train(args) -> float:
             torch.set_rng_state(ckpt["rng_state"])
         print(f"resumed from {args.resume} after epoch {ckpt['epoch']}")
     out = pathlib.Path(cfg["out_dir"])
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DemoError(f"cannot create the output folder {out}: {exc.strerror}") from None
     params = sum(p.numel() for p in model.parameters())
     print(f"model: {params} parameters; {cfg['epochs']} epochs")
 

@@ -13,8 +13,8 @@ DEFAULTS: dict = {
     "weight_decay": 0.0001,
     "scheduler_step": 5,            # StepLR: multiply lr by gamma every this many epochs
     "scheduler_gamma": 0.5,
-    "channels": [16, 32],           # the two conv layers
-    "hidden": 64,                   # the fully connected layer
+    "channels": [24, 48],           # the two conv layers
+    "hidden": 96,                   # the fully connected layer
     "dropout": 0.1,
     "num_workers": 0,
     "out_dir": "ember-train-out",   # checkpoint and curve go here

@@ -76,6 +76,7 @@ def test_same_numbers_as_torch(one_epoch, tmp_path, capsys):
     (None, ["--resume", "{tmp}/none.pt"], "checkpoint not found"),
     ("garbage", ["--resume", "{tmp}/c.yaml"], "cannot read checkpoint"),
     (None, ["--epochs", "0"], "--epochs must be at least 1"),
+    ("a file", ["--out-dir", "{tmp}/c.yaml"], "cannot create the output folder"),
 ])
 def test_bad_input_is_one_line(setup, argv, needle, tmp_path, capsys):
     if setup is not None:
