@@ -85,31 +85,108 @@ def _softplus_arr(x):
     return t
 
 
-# torch's float32 erf (Abramowitz-Stegun 7.1.26, |error| < 1.5e-7), which its gelu kernels use
+# torch's float32 erf (Abramowitz-Stegun 7.1.26, |error| < 1.5e-7), which its gelu kernels use,
+# rewritten for Phi(-|x|) = 0.5 erfc(|x| / sqrt 2) = P(t) exp(-x^2 / 2), t = 1 / (1 + p |x| / sqrt 2)
 _AS_P, _AS_A = 0.3275911, (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+_PHI_P = np.float32(_AS_P * _SQRT1_2)
+_PHI_A = tuple(np.float32(0.5 * a) for a in _AS_A)  # Phi's 0.5 folded into the coefficients
 
 
-def _erf_fast(z):
-    """erf for float32 and narrower (as PyTorch's vectorised kernel); float64 stays exact.
-    Written in place on three buffers: fresh large arrays cost page faults."""
-    if z.dtype == np.float64:
-        return _erf_erfc(z, False)
-    xp = _xp(z)
-    shape = z.shape
-    z = z.astype(np.float32, copy=False).reshape(-1)
-    ax = xp.abs(z)
-    t = ax * np.float32(_AS_P)
+def _gelu_erf32(x, want_d: bool):
+    """(x * Phi(x), d/dx or None) for float32 and narrower, computed in float32 on few buffers:
+    one exp serves both Phi and the density, so the derivative costs three more passes."""
+    xp = _xp(x)
+    ax = xp.abs(x)
+    t = ax * _PHI_P
     t += 1
     xp.reciprocal(t, out=t)
-    r = t * np.float32(_AS_A[4])
-    for c in _AS_A[3::-1]:
-        r += np.float32(c)
-        r *= t
-    xp.multiply(ax, ax, out=ax)
-    xp.negative(ax, out=ax)
-    r *= xp.exp(ax, out=ax)
-    xp.subtract(1, r, out=r)
-    return xp.copysign(r, z, out=r).reshape(shape)
+    p = t * _PHI_A[4]
+    for c in _PHI_A[3::-1]:
+        p += c
+        p *= t
+    e = xp.multiply(x, x, out=t)
+    e *= -0.5
+    xp.exp(e, out=e)
+    p *= e  # Phi(-|x|)
+    if not want_d:  # x Phi(x) = relu(x) - |x| Phi(-|x|), relu(x) = (x + |x|) / 2
+        p *= -2
+        p += 1
+        p *= ax
+        p += x
+        p *= 0.5
+        return p, None
+    xp.subtract(0.5, p, out=p)
+    xp.copysign(p, x, out=p)
+    p += 0.5  # Phi(x)
+    e *= x
+    e *= _INV_SQRT_2PI
+    e += p  # Phi(x) + x phi(x)
+    p *= x
+    return p, e
+
+
+def _gelu_parts(x, approximate: str, want_d: bool):
+    """gelu(x) and (when asked) its derivative on arrays of x's dtype; 0-d and narrow floats are
+    computed as 1-d float32."""
+    shape, dtype = x.shape, x.dtype
+    wide = dtype == _F64
+    if not wide or not x.ndim:
+        x = x.astype(_F64 if wide else _F32, copy=False).reshape(-1)
+    if approximate == "tanh":
+        y, d = _gelu_tanh_parts(x, want_d)
+    elif wide:
+        y, d = _gelu_erf64(x, want_d)
+    else:
+        y, d = _gelu_erf32(x, want_d)
+    if y.dtype != dtype or y.shape != shape:
+        y = y.astype(dtype, copy=False).reshape(shape)
+        if d is not None:
+            d = d.astype(dtype, copy=False).reshape(shape)
+    return y, d
+
+
+def _gelu_erf64(x, want_d: bool):
+    """float64 gelu via the exact erf (fdlibm, about 1 ulp)."""
+    xp = _xp(x)
+    p = _erf_erfc(x * _SQRT1_2, False)
+    p += 1
+    p *= 0.5  # Phi(x)
+    d = None
+    if want_d:
+        d = x * x
+        d *= -0.5
+        xp.exp(d, out=d)
+        d *= x
+        d *= _INV_SQRT_2PI
+        d += p
+    p *= x
+    return p, d
+
+
+def _gelu_tanh_parts(x, want_d: bool):
+    """x * (1 + tanh(u)) / 2 with u = sqrt(2/pi) (x + 0.044715 x^3), as x * sigmoid(2u): one exp
+    instead of tanh; the derivative phi + x (1 - t^2) u' / 2 is phi + 2 y (1 - phi) u'."""
+    xp = _xp(x)
+    x2 = x * x
+    v = x2 * (-2 * _GELU_K * _GELU_C)
+    v -= 2 * _GELU_K
+    v *= x  # -2u
+    with np.errstate(over="ignore"):  # exp(-2u) = inf gives phi = 0 exactly
+        xp.exp(v, out=v)
+    v += 1
+    xp.reciprocal(v, out=v)  # phi = sigmoid(2u)
+    y = x * v
+    if not want_d:
+        return y, None
+    x2 *= 6 * _GELU_K * _GELU_C
+    x2 += 2 * _GELU_K  # 2 u'
+    x2 *= y
+    w = xp.subtract(1, v)
+    x2 *= w
+    x2 += v
+    return y, x2
 
 
 # ---- piecewise-linear: leaky_relu, hardtanh, threshold, shrinks ---------------------------------
@@ -391,32 +468,25 @@ class Mish(Op):
 
 
 class Gelu(Op):
-    """x * Phi(x) with Phi via erf ('none'), or PyTorch's tanh approximation ('tanh')."""
+    """x * Phi(x) with Phi via erf ('none'), or PyTorch's tanh approximation ('tanh').
+
+    When recorded, forward also keeps the derivative (it shares the exp), so the plain backward
+    is one multiply."""
 
     save_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, approximate):
         ctx.approximate = approximate
-        if approximate == "tanh":
-            t = _gelu_tanh_inner(x)
-            t += 1
-        else:
-            t = _erf_fast(x * _SQRT1_2).astype(x.dtype, copy=False)
-            t += 1
-        t *= x
-        t *= 0.5
-        return t
+        y, ctx.d = _gelu_parts(x, approximate, bool(ctx.needs_input_grad))
+        return y
 
     @staticmethod
     def backward(ctx, grad):
-        x = ctx.inputs[0]
-        approximate = ctx.approximate
+        x = ctx.inputs[0]  # also checks x was not modified in place
         if not _grad_state.enabled:
-            d = _gelu_deriv_arr(x._data, approximate)
-            d *= grad._data
-            return _const(d), None
-        if approximate == "tanh":
+            return _const(grad._data * ctx.d), None
+        if ctx.approximate == "tanh":
             x2 = x * x
             t = tanh((x + x2 * x * _GELU_C) * _GELU_K)
             d = (1 + t) * 0.5 + x * (1 - t * t) * ((1 + x2 * (3 * _GELU_C)) * (0.5 * _GELU_K))
@@ -424,46 +494,6 @@ class Gelu(Op):
         cdf = (erf(x * _SQRT1_2) + 1) * 0.5
         pdf = exp(x * x * -0.5) * _INV_SQRT_2PI
         return grad * (cdf + x * pdf), None
-
-
-def _gelu_tanh_inner(x):
-    """tanh(sqrt(2 / pi) * (x + 0.044715 * x**3)) in one fresh buffer."""
-    xp = _xp(x)
-    t = x * x
-    t *= x
-    t *= _GELU_C
-    t += x
-    t *= _GELU_K
-    return xp.tanh(t, out=t) if t.ndim else xp.tanh(t)
-
-
-def _gelu_deriv_arr(x, approximate):
-    """d gelu / dx on arrays, in few fresh buffers (PyTorch's GeluBackward formulas)."""
-    xp = _xp(x)
-    if approximate == "tanh":
-        t = _gelu_tanh_inner(x)
-        d = t * t
-        d = xp.subtract(1, d, out=d) if d.ndim else 1 - d
-        d *= x
-        d *= 0.5 * _GELU_K
-        x2 = x * x
-        x2 *= 3 * _GELU_C
-        x2 += 1
-        d *= x2
-        t += 1
-        t *= 0.5
-        d += t
-        return d
-    cdf = _erf_fast(x * _SQRT1_2).astype(x.dtype, copy=False)
-    cdf += 1
-    cdf *= 0.5
-    pdf = x * x
-    pdf *= -0.5
-    pdf = xp.exp(pdf, out=pdf) if pdf.ndim else xp.exp(pdf)
-    pdf *= _INV_SQRT_2PI
-    pdf *= x
-    pdf += cdf
-    return pdf
 
 
 # ---- parametric and random: prelu, rrelu, glu ---------------------------------------------------

@@ -17,7 +17,7 @@ from ..backend import array_module
 from . import _op
 from . import loss_extra as _extra
 from ._op import Op
-from .activation import logsigmoid
+from .activation import _log1p_small, logsigmoid
 from .elementwise import check_broadcast, where
 from .loss_extra import *  # the composite losses, re-exported for nn.functional
 from .loss_extra import (
@@ -47,6 +47,8 @@ _grad_state = _op._grad_state
 _INT64 = np.dtype(np.int64)
 _UINT8 = np.dtype(np.uint8)
 _UINT64 = np.dtype(np.uint64)
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 def _reduce_array(xp, loss, reduction: str):
@@ -180,7 +182,7 @@ class BinaryCrossEntropyWithLogits(_PointwiseLoss):
     @staticmethod
     def _loss(xp, x, y, weight, pos_weight):
         # logsigmoid(x) = min(x, 0) - log1p(exp(-|x|)): stable for large |x|
-        ls = xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
+        ls = xp.minimum(x, 0) - _log1p_small(xp.exp(-xp.abs(x)))
         if pos_weight is None:
             loss = (1 - y) * x - ls
         else:
@@ -216,7 +218,7 @@ class BinaryCrossEntropyWithLogits(_PointwiseLoss):
         else:
             dx = ((pw - 1) * y + 1) * sig - pw * y
             if need[1]:
-                dy = -x - (pw - 1) * (xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x))))
+                dy = -x - (pw - 1) * (xp.minimum(x, 0) - _log1p_small(xp.exp(-xp.abs(x))))
         if w is not None:
             dx = dx * w
             dy = None if dy is None else dy * w
@@ -427,6 +429,42 @@ def _onehot(xp, tt, shape, axis, dtype):
     return (classes == xp.expand_dims(tt, axis)).astype(dtype)
 
 
+_ndarray = np.ndarray
+_max_reduce = np.maximum.reduce
+_add_reduce = np.add.reduce
+_ROWS: dict = {}  # cached aranges for the row index of small batches
+
+
+def _rows(n: int):
+    r = _ROWS.get(n)
+    if r is None:
+        r = np.arange(n)
+        if n <= 4096:
+            _ROWS[n] = r
+    return r
+
+
+def _cross_entropy_2d(ctx, x, t, ignore_index, reduction):
+    """cross_entropy of (N, C) host logits with every target a valid class, reduced: one max,
+    subtract, gather, exp, sum and log (None when a target is ignored or out of range)."""
+    n, c = x.shape
+    if _max_reduce(t.view(_UINT64)) >= c or 0 <= ignore_index < c:
+        return None  # negatives wrap to huge unsigned values: the general path sorts them out
+    z = x - _max_reduce(x, 1, keepdims=True)
+    picked = z[_rows(n), t]
+    e = np.exp(z, out=z)
+    ssum = _add_reduce(e, 1)
+    losses = np.log(ssum)
+    losses -= picked  # log sum exp(z) - z[target], per row
+    total = _add_reduce(losses)
+    ctx.e, ctx.ssum, ctx.tt, ctx.axis, ctx.reduction = e, ssum[:, None], t, 1, reduction
+    if reduction == "sum":
+        ctx.scale = 1.0
+        return total
+    ctx.scale = 1.0 / n
+    return total / x.dtype.type(n)
+
+
 class NllLoss(Op):
     """nll_loss, or (fused=True) cross_entropy: log_softmax and NLL in one forward.
 
@@ -438,8 +476,13 @@ class NllLoss(Op):
 
     @staticmethod
     def forward(ctx, x, t, w, ignore_index, reduction, axis, fused):
-        xp = array_module(x)
         ctx.fused = fused
+        if fused and w is None and x.ndim == 2 and reduction != "none" and x.size and t.size \
+                and x.__class__ is _ndarray and (x.dtype == _F32 or x.dtype == _F64):
+            out = _cross_entropy_2d(ctx, x, t, ignore_index, reduction)
+            if out is not None:
+                return out
+        xp = array_module(x)
         ctx.e = shift = None
         if fused and x.size:
             # log p = x - (m + log sum exp(x - m)); keep e = exp(x - m) and its sum: softmax = e / s
@@ -483,7 +526,7 @@ class NllLoss(Op):
         if gx.size == 0:
             return _op._new_tensor(gx)
         if gx.ndim == 2:
-            gx[xp.arange(gx.shape[0]), tt] -= s
+            gx[_rows(gx.shape[0]) if xp is np else xp.arange(gx.shape[0]), tt] -= s
         else:
             gx -= _onehot(xp, tt, gx.shape, axis, gx.dtype) * s_col
         return _op._new_tensor(gx)
@@ -556,6 +599,19 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
                   reduce=None, reduction: str = "mean", label_smoothing: float = 0.0):
     """log_softmax + nll_loss over class dim 1 (0 when unbatched); targets are class indices or,
     when shaped like input, class probabilities."""
+    if (reduction == "mean" or reduction == "sum") and weight is None \
+            and label_smoothing == 0.0 and size_average is None and reduce is None \
+            and isinstance(input, _op.Tensor) and isinstance(target, _op.Tensor):
+        x, t = input._data, target._data  # the common case: (N, C) logits, int64 classes
+        if x.ndim == 2 and t.ndim == 1 and t.dtype == _INT64 and x.shape[0] == t.shape[0] \
+                and (x.dtype == _F32 or x.dtype == _F64):
+            if input._requires_grad and _grad_state.enabled:
+                return NllLoss.apply(input, t, None, int(ignore_index), reduction, 1, True)
+            if x.size and t.size and x.__class__ is _ndarray:  # no graph: skip apply
+                out = _cross_entropy_2d(_op._ForwardOnly(), x, t, int(ignore_index), reduction)
+                if out is not None:
+                    return _op._new_tensor(np.asarray(out), False)
+            return NllLoss.apply(input, t, None, int(ignore_index), reduction, 1, True)
     reduction = _reduction(size_average, reduce, reduction)
     if label_smoothing > 1.0:  # torch accepts negative values
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")

@@ -143,16 +143,39 @@ def _run_steps(xp, mode, xw, h, c0, w_hh, b_hh, w_hr, out, steps, saved, train):
     return None
 
 
+def _signed(xp, signs, dtype):
+    """Per-gate multipliers as a (1, G, 1) array, folded into pre-activations and W_hh once so
+    the per-step sigmoid is exp, add, reciprocal (no negate, no doubling)."""
+    return xp.asarray(signs, dtype=dtype).reshape(1, -1, 1)
+
+
+def _scaled_weight(w_hh, scale):
+    """W_hh with each gate's rows scaled (a fresh (G*H, P) array), transposed for h @ W.T."""
+    g = scale.shape[1]
+    return (w_hh.reshape(g, -1, w_hh.shape[1]) * scale.reshape(g, 1, 1)).reshape(w_hh.shape).T
+
+
+# sigmoid(-a) for i, f, o via exp(-a); tanh(a) = 2 sigmoid(2a) - 1 for the cell gate via exp(-2a)
+_LSTM_SIGNS = (-1.0, -1.0, -2.0, -1.0)
+_GRU_SIGNS = (-1.0, -1.0, 1.0)  # r and z are sigmoids; the n part of h @ W_hn stays as it is
+
+
 def _lstm_forward(xp, gates, h, c, w_hh, w_hr, out, steps, saved) -> None:
     """LSTM steps: gates i, f, g, o activated in place in `gates`; saves what backward reads."""
-    hsz = c.shape[1]
+    n_rows, hsz = gates.shape[0], c.shape[1]
+    scale = _signed(xp, _LSTM_SIGNS, gates.dtype)
+    gates.reshape(n_rows, 4, hsz)[...] *= scale
+    w_t = _scaled_weight(w_hh, scale)
     hprev = saved["hprev"]
     train = hprev is not None
     if train:
-        saved["cprev"] = cprev = xp.empty((gates.shape[0], hsz), dtype=gates.dtype)
+        saved["cprev"] = cprev = xp.empty((n_rows, hsz), dtype=gates.dtype)
         saved["tanh_c"] = tcs = xp.empty_like(cprev)
         saved["hpre"] = hpres = xp.empty_like(cprev) if w_hr is not None else None
     hh_buf = xp.empty((h.shape[0], gates.shape[1]), dtype=gates.dtype)
+    tmp_buf = xp.empty_like(c)
+    tc_buf = None if train else xp.empty_like(c)
+    h2, h3 = 2 * hsz, 3 * hsz
     for o, b in steps:
         g = gates[o:o + b]
         hp = h[:b]
@@ -160,37 +183,51 @@ def _lstm_forward(xp, gates, h, c, w_hh, w_hr, out, steps, saved) -> None:
         if train:
             hprev[o:o + b] = hp
             cprev[o:o + b] = cp
-        hh = xp.matmul(hp, w_hh.T, out=hh_buf[:b])  # one reused buffer: no allocation per step
-        g += hh
-        gg = g[:, 2 * hsz:3 * hsz]
-        gg *= 2  # tanh(x) = 2 sigmoid(2x) - 1: one sigmoid pass over all four gates
-        _sigmoid_(xp, g)
+        g += xp.matmul(hp, w_t, out=hh_buf[:b])  # one reused buffer: no allocation per step
+        xp.exp(g, out=g)
+        g += 1
+        xp.reciprocal(g, out=g)  # i, f, o = sigmoid; the cell gate holds sigmoid(2a)
+        gg = g[:, h2:h3]
         gg *= 2
         gg -= 1
-        cn = g[:, hsz:2 * hsz] * cp
-        cn += g[:, :hsz] * g[:, 2 * hsz:3 * hsz]
-        tc = tcs[o:o + b] if train else xp.empty_like(cn)
-        xp.tanh(cn, out=tc)
-        c[:b] = cn
+        xp.multiply(cp, g[:, hsz:h2], out=cp)  # c = f c + i g, written in place
+        cp += xp.multiply(g[:, :hsz], gg, out=tmp_buf[:b])
+        tc = xp.tanh(cp, out=tcs[o:o + b] if train else tc_buf[:b])
+        y = out[o:o + b]
         if w_hr is None:
-            y = out[o:o + b]
-            xp.multiply(g[:, 3 * hsz:], tc, out=y)
+            xp.multiply(g[:, h3:], tc, out=y)
         else:
-            hpre = hpres[o:o + b] if train else xp.empty_like(cn)
-            xp.multiply(g[:, 3 * hsz:], tc, out=hpre)
-            y = out[o:o + b]
+            hpre = hpres[o:o + b] if train else tmp_buf[:b]
+            xp.multiply(g[:, h3:], tc, out=hpre)
             xp.matmul(hpre, w_hr.T, out=y)
         h[:b] = y
 
 
 def _lstm_backward(xp, gates, saved, dh, dc, go, w_hh, w_hr, steps):
-    """BPTT for LSTM; returns the pre-activation gate grads (N, 4H) and the projected-h grads."""
-    hsz = dc.shape[1]
-    dg_all = xp.empty_like(gates)
-    dhp_all = xp.empty((gates.shape[0], dh.shape[1]), dtype=gates.dtype) if w_hr is not None \
-        else None
+    """BPTT for LSTM; returns the pre-activation gate grads (N, 4H) and the projected-h grads.
+
+    Every factor that does not depend on the recurrence is formed for all steps at once, so a
+    step is two multiplies for the four gate grads, the dc update and the matmul."""
+    n_rows, hsz = gates.shape[0], dc.shape[1]
+    g4 = gates.reshape(n_rows, 4, hsz)
     cprev, tcs = saved["cprev"], saved["tanh_c"]
-    deriv_buf = xp.empty((dh.shape[0], gates.shape[1]), dtype=gates.dtype)
+    k4 = xp.subtract(1, gates).reshape(n_rows, 4, hsz)
+    k4 *= g4  # s (1 - s) on i, f, o
+    kg = k4[:, 2]
+    xp.multiply(g4[:, 2], g4[:, 2], out=kg)
+    xp.subtract(1, kg, out=kg)  # 1 - g^2 on the cell gate
+    k4[:, 0] *= g4[:, 2]  # d i = dc g i'
+    k4[:, 1] *= cprev  # d f = dc c_prev f'
+    k4[:, 2] *= g4[:, 0]  # d g = dc i g'
+    k4[:, 3] *= tcs  # d o = dh tanh(c) o'
+    fo = tcs * tcs  # through h = o tanh(c): dc += dh o (1 - tanh(c)^2)
+    xp.subtract(1, fo, out=fo)
+    fo *= g4[:, 3]
+    dg_all = xp.empty_like(gates)
+    dg4 = dg_all.reshape(n_rows, 4, hsz)
+    dhp_all = xp.empty((n_rows, dh.shape[1]), dtype=gates.dtype) if w_hr is not None \
+        else None
+    tmp_buf = xp.empty_like(dc)
     for o, b in reversed(steps):
         dhb = dh[:b]
         if go is not None:
@@ -198,85 +235,90 @@ def _lstm_backward(xp, gates, saved, dh, dc, go, w_hh, w_hr, steps):
         if w_hr is not None:
             dhp_all[o:o + b] = dhb
             dhb = dhb @ w_hr
-        g = gates[o:o + b]
-        tc = tcs[o:o + b]
-        dg = dg_all[o:o + b]
         dcb = dc[:b]
-        og = g[:, 3 * hsz:]
-        xp.multiply(dhb, tc, out=dg[:, 3 * hsz:])  # d o
-        dtc = tc * tc  # through h = o tanh(c): dc += dh o (1 - tanh(c)^2)
-        xp.subtract(1, dtc, out=dtc)
-        dtc *= og
-        dtc *= dhb
-        dcb += dtc
-        xp.multiply(dcb, g[:, 2 * hsz:3 * hsz], out=dg[:, :hsz])  # d i
-        xp.multiply(dcb, cprev[o:o + b], out=dg[:, hsz:2 * hsz])  # d f
-        xp.multiply(dcb, g[:, :hsz], out=dg[:, 2 * hsz:3 * hsz])  # d g
-        dcb *= g[:, hsz:2 * hsz]
-        deriv = xp.subtract(1, g, out=deriv_buf[:b])  # s (1 - s) on i, f, o; 1 - g^2 on g
-        deriv *= g
-        gg = g[:, 2 * hsz:3 * hsz]
-        xp.multiply(gg, gg, out=deriv[:, 2 * hsz:3 * hsz])
-        xp.subtract(1, deriv[:, 2 * hsz:3 * hsz], out=deriv[:, 2 * hsz:3 * hsz])
-        dg *= deriv
-        xp.matmul(dg, w_hh, out=dh[:b])
+        dcb += xp.multiply(dhb, fo[o:o + b], out=tmp_buf[:b])
+        xp.multiply(dcb[:, None], k4[o:o + b, :3], out=dg4[o:o + b, :3])
+        xp.multiply(dhb, k4[o:o + b, 3], out=dg4[o:o + b, 3])
+        dcb *= g4[o:o + b, 1]
+        xp.matmul(dg_all[o:o + b], w_hh, out=dh[:b])
     return dg_all, dhp_all
 
 
 def _gru_forward(xp, gates, h, w_hh, b_hh, out, steps, saved) -> None:
     """GRU steps: r, z, n kept in `gates`; h @ W_hn + b_hn saved for backward."""
-    hsz = h.shape[1]
+    n_rows, hsz = gates.shape[0], h.shape[1]
+    scale = _signed(xp, _GRU_SIGNS, gates.dtype)
+    gates.reshape(n_rows, 3, hsz)[:, :2] *= -1
+    w_t = _scaled_weight(w_hh, scale)
+    bias = None if b_hh is None else (b_hh.reshape(3, hsz) * scale[0]).reshape(-1)
     hprev = saved["hprev"]
     train = hprev is not None
     if train:
-        saved["hn"] = hns = xp.empty((gates.shape[0], hsz), dtype=gates.dtype)
+        saved["hn"] = hns = xp.empty((n_rows, hsz), dtype=gates.dtype)
     hh_buf = xp.empty((h.shape[0], gates.shape[1]), dtype=gates.dtype)
+    tmp_buf = xp.empty_like(h)
+    h2 = 2 * hsz
     for o, b in steps:
         g = gates[o:o + b]
         hp = h[:b]
         if train:
             hprev[o:o + b] = hp
-        hh = xp.matmul(hp, w_hh.T, out=hh_buf[:b])
-        if b_hh is not None:
-            hh += b_hh
-        rz = g[:, :2 * hsz]
-        rz += hh[:, :2 * hsz]
-        _sigmoid_(xp, rz)
-        hn = hh[:, 2 * hsz:]
+        hh = xp.matmul(hp, w_t, out=hh_buf[:b])
+        if bias is not None:
+            hh += bias
+        rz = g[:, :h2]
+        rz += hh[:, :h2]
+        xp.exp(rz, out=rz)
+        rz += 1
+        xp.reciprocal(rz, out=rz)
+        hn = hh[:, h2:]
         if train:
             hns[o:o + b] = hn
-        n = g[:, 2 * hsz:]
-        n += g[:, :hsz] * hn
+        n = g[:, h2:]
+        n += xp.multiply(g[:, :hsz], hn, out=tmp_buf[:b])
         xp.tanh(n, out=n)
-        y = out[o:o + b]
-        xp.subtract(hp, n, out=y)  # h' = n + z * (h - n)
-        y *= g[:, hsz:2 * hsz]
+        y = xp.subtract(hp, n, out=out[o:o + b])  # h' = n + z * (h - n)
+        y *= g[:, hsz:h2]
         y += n
         h[:b] = y
 
 
 def _gru_backward(xp, gates, saved, dh, go, w_hh, steps):
-    """BPTT for GRU; returns gate grads of the input part and of the hidden part (N, 3H) each."""
-    hsz = dh.shape[1]
+    """BPTT for GRU; returns gate grads of the input part and of the hidden part (N, 3H) each.
+
+    The factors of dh in every gate grad are formed for all steps at once: a step is two
+    multiplies, the z update and the matmul."""
+    n_rows, hsz = gates.shape[0], dh.shape[1]
+    g3 = gates.reshape(n_rows, 3, hsz)
+    r, z, n = g3[:, 0], g3[:, 1], g3[:, 2]
+    hprev, hns = saved["hprev"], saved["hn"]
+    kn = n * n
+    xp.subtract(1, kn, out=kn)
+    omz = xp.subtract(1, z)
+    kn *= omz  # dn = dh (1 - z) (1 - n^2)
+    kh = xp.empty((n_rows, 3, hsz), dtype=gates.dtype)  # dh -> [dr, dz, dhn] of the h part
+    kz = xp.subtract(hprev, n, out=kh[:, 1])
+    kz *= z
+    kz *= omz  # dz = dh (h - n) z (1 - z)
+    kr = xp.subtract(1, r, out=kh[:, 0])
+    kr *= r
+    kr *= hns
+    kr *= kn  # dr = dn hn r (1 - r)
+    xp.multiply(kn, r, out=kh[:, 2])  # d(h W_hn + b_hn) = dn r
     dgx_all = xp.empty_like(gates)
     dgh_all = xp.empty_like(gates)
-    hprev, hns = saved["hprev"], saved["hn"]
+    dgx3 = dgx_all.reshape(n_rows, 3, hsz)
+    dgh3 = dgh_all.reshape(n_rows, 3, hsz)
+    tmp_buf = xp.empty_like(dh)
     for o, b in reversed(steps):
         dhb = dh[:b]
         if go is not None:
             dhb += go[o:o + b]
-        g = gates[o:o + b]
-        r, z, n = g[:, :hsz], g[:, hsz:2 * hsz], g[:, 2 * hsz:]
-        dgx = dgx_all[o:o + b]
-        dgh = dgh_all[o:o + b]
-        dn = dgx[:, 2 * hsz:]
-        xp.multiply(dhb, (1 - z) * (1 - n * n), out=dn)
-        xp.multiply(dhb, (hprev[o:o + b] - n) * z * (1 - z), out=dgx[:, hsz:2 * hsz])
-        xp.multiply(dn, hns[o:o + b] * r * (1 - r), out=dgx[:, :hsz])
-        dgh[:, :2 * hsz] = dgx[:, :2 * hsz]
-        xp.multiply(dn, r, out=dgh[:, 2 * hsz:])
-        dhb *= z
-        dhb += dgh @ w_hh
+        xp.multiply(dhb[:, None], kh[o:o + b], out=dgh3[o:o + b])
+        xp.multiply(dhb, kn[o:o + b], out=dgx3[o:o + b, 2])
+        dhb *= z[o:o + b]
+        dhb += xp.matmul(dgh_all[o:o + b], w_hh, out=tmp_buf[:b])
+    dgx3[:, :2] = dgh3[:, :2]
     return dgx_all, dgh_all
 
 
