@@ -3,7 +3,8 @@
 Three ops share one geometry (`_Geom`): `Convolution` (x, w -> y), its adjoint in x
 `ConvTranspose` (g, w -> x-shaped) and its adjoint in w `ConvWeight` (x, g -> w-shaped). Each one's
 backward is written with the other two, so second derivatives work to any order. Large column
-copies are split over threads by channel (NumPy releases the GIL while copying).
+copies are split over threads by channel (NumPy releases the GIL while copying). The gradients of
+wide ungrouped convs go through the channels-last kernels of ember.ops._conv_kernels instead.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..backend import array_module
+from . import _conv_kernels as _cl
 from . import _op
 from . import creation as _creation
 from ._op import Op
@@ -30,6 +32,16 @@ _POOL = None
 
 def _xp(x):
     return np if x.__class__ is _ndarray else array_module(x)
+
+
+_CL_MIN_CHANNELS = 32  # below this the channels-last rows are too short to beat NCHW columns
+
+
+def _channels_last(a, b, g: _Geom) -> bool:
+    """Whether the channels-last kernels (ember.ops._conv_kernels) take this NumPy gradient:
+    measured faster than NCHW columns + col2im for wide ungrouped convs (the forward is not)."""
+    return (g.groups == 1 and a.__class__ is _ndarray and b.__class__ is _ndarray
+            and min(a.shape[1], b.shape[1]) >= _CL_MIN_CHANNELS)
 
 
 class _Geom:
@@ -160,6 +172,8 @@ def _conv_arrays(x, w, g: _Geom):
 
 def _conv_transpose_arrays(gy, w, g: _Geom):
     """Adjoint of _conv_arrays in x: columns W^T @ gy, scattered back by _col2im."""
+    if _channels_last(gy, w, g) and not g.is_pointwise():
+        return _cl.conv_transpose(gy, w, g)
     xp = _xp(gy)
     n, o = gy.shape[:2]
     groups = g.groups
@@ -185,6 +199,8 @@ def _conv_transpose_arrays(gy, w, g: _Geom):
 
 def _conv_weight_arrays(x, gy, g: _Geom):
     """Adjoint of _conv_arrays in w: gw[o, c, k] = sum over n and positions of gy * x at tap k."""
+    if _channels_last(x, gy, g):
+        return _cl.conv_weight(x, gy, g)
     xp = _xp(x)
     n, c = x.shape[:2]
     o = gy.shape[1]
@@ -197,8 +213,10 @@ def _conv_weight_arrays(x, gy, g: _Geom):
         m = min(step, n - i)
         cols = _im2col(xpad[i:i + step], g, xp).reshape(groups, -1, m * _prod(g.out_sp))
         gyc = _channels_first(gy[i:i + step], groups, xp)
-        for j in range(groups):  # 2-D dot: BLAS takes the transposed columns without a copy
-            gw[j] += xp.dot(gyc[j], cols[j].T)
+        for j in range(groups):  # 2-D dots on transposed views: BLAS takes them without a copy;
+            # (CK, L) @ (L, O) rather than (O, L) @ (L, CK): OpenBLAS is ~100x slower on the
+            # latter when O is small (LeNet's 6 output channels)
+            gw[j] += xp.dot(cols[j], gyc[j].T).T
     return gw.reshape((o, c // groups) + g.ksize)
 
 

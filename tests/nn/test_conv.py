@@ -260,3 +260,18 @@ def test_conv_batch_chunks(monkeypatch, budget):
           shapes=[(5, 4, 9, 9), (6, 2, 3, 3), (6,)], grad2=True)
     check(_transpose_fn(2, True, {"stride": 2, "output_padding": 1}),
           shapes=[(5, 4, 4, 4), (4, 3, 3, 3), (3,)], grad2=True)
+
+
+@pytest.mark.parametrize("kw", [{"padding": 1}, {"stride": 2, "dilation": (1, 2), "padding": 3},
+                                {"stride": (2, 1)}])
+def test_conv2d_wide_channels_last_kernels(kw):
+    """32+ channels with groups=1 take the channels-last gradient kernels."""
+    check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kw),
+          shapes=[(2, 32, 7, 6), (32, 32, 3, 3)], dtype="float64", grad2=True)
+
+
+def test_conv1d_conv3d_wide_channels():
+    check(lambda lib, x, w: lib.nn.functional.conv1d(x, w, padding=2),
+          shapes=[(2, 32, 9), (32, 32, 3)], dtype="float64", grad2=True)
+    check(lambda lib, x, w: lib.nn.functional.conv3d(x, w, padding=1, stride=2),
+          shapes=[(1, 32, 4, 5, 4), (32, 32, 3, 3, 3)], dtype="float64")
