@@ -40,6 +40,24 @@ def bench_mul_small_grad(torch):
     return lambda: a * b
 
 
+def bench_add_scalar_small_grad(torch):
+    """a * 1.5 on 10 elements that require grad: a Tensor-number op recording its node."""
+    a = torch.ones(10, requires_grad=True)
+    return lambda: a * 1.5
+
+
+def bench_exp_small_grad(torch):
+    """exp of 10 elements that require grad: a unary op recording its node (saves the output)."""
+    a = torch.ones(10, requires_grad=True)
+    return lambda: a.exp()
+
+
+def bench_sum_small_grad(torch):
+    """Full reduction of 10 elements that require grad: a reduction recording its node."""
+    a = torch.ones(10, requires_grad=True)
+    return lambda: a.sum()
+
+
 def bench_chain_fwd_bwd(torch):
     """10 elementwise ops on a (16, 16) leaf, then .sum().backward(): the engine's overhead."""
     x = _ramp(torch, 256, 0.1, 1.0).reshape(16, 16).requires_grad_()

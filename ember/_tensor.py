@@ -14,6 +14,7 @@ from ._tensor_methods.linalg import LinalgMethods
 from ._tensor_methods.random import RandomMethods
 from ._tensor_methods.reduction import ReductionMethods
 from ._tensor_methods.shape import ShapeMethods
+from .autograd import backward as _autograd_backward  # loaded by .ops._op's import anyway
 from .device import CPU, as_device
 from .device import device as _device_cls
 from .ops import _op
@@ -299,9 +300,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's `.grad` (or only into `inputs`)."""
-        from .autograd import backward as _backward
-
-        _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ---- conversion -------------------------------------------------------------------------
     def numpy(self, *, force: bool = False) -> np.ndarray:

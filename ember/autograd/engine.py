@@ -6,20 +6,29 @@ runs a node once all its gradients have arrived, and either accumulates into lea
 """
 from __future__ import annotations
 
+import numpy as _np
+
 from . import anomaly, grad_mode
 from .node import AccumulateGrad
 
+# Bound on first use (the engine is imported before the Tensor class exists); module globals keep
+# per-backward import statements off the hot path.
+_Tensor = _new_tensor = _edge = _array_module = None
 
-def _edge(t):
+
+def _bind() -> None:
+    global _Tensor, _new_tensor, _edge, _array_module
+    from .._tensor import Tensor
+    from .._tensor import _new_tensor as new_tensor
+    from ..backend import array_module
     from ..ops._op import edge_of
 
-    return edge_of(t)
+    _Tensor, _new_tensor, _edge, _array_module = Tensor, new_tensor, edge_of, array_module
 
 
 def _make_root_grads(tensors, grads, is_grads_batched=False) -> list:
     """Fill in implicit ones for scalars and check explicit gradients against their outputs."""
-    from .._tensor import Tensor
-
+    Tensor = _Tensor
     result = []
     for i, (t, g) in enumerate(zip(tensors, grads)):
         if g is None:
@@ -42,10 +51,10 @@ def _make_root_grads(tensors, grads, is_grads_batched=False) -> list:
 
 
 def _ones_like(t):
-    from .._tensor import _new_tensor
-    from ..backend import array_module
-
-    return _new_tensor(array_module(t._data).ones(t._data.shape, t._data.dtype))
+    d = t._data
+    if d.__class__ is _np.ndarray:
+        return _new_tensor(_np.ones(d.shape, d.dtype))
+    return _new_tensor(_array_module(d).ones(d.shape, d.dtype))
 
 
 def _collect(roots, needed_targets=None) -> tuple[dict, set | None]:
@@ -54,11 +63,23 @@ def _collect(roots, needed_targets=None) -> tuple[dict, set | None]:
     With `needed_targets` (nodes whose gradient is wanted), also return the set of nodes lying on
     a path to one of them; only those run (autograd.grad and backward(inputs=) prune the rest).
     """
-    order = []
-    seen = set()
     stack = list(dict.fromkeys(n for n in roots if n is not None))  # two roots may share a node
-    for n in stack:
-        seen.add(n)
+    seen = set(stack)
+    if needed_targets is None:  # count edges during the walk itself: one pass, no order list
+        deps: dict = {}
+        while stack:  # iterative DFS: a 10,000-node chain must not recurse
+            for child, _ in stack.pop().next_functions:
+                if child is not None:
+                    n = deps.get(child)
+                    if n is None:
+                        deps[child] = 1
+                        if child not in seen:
+                            seen.add(child)
+                            stack.append(child)
+                    else:
+                        deps[child] = n + 1
+        return deps, None
+    order = []
     while stack:  # iterative DFS: a 10,000-node chain must not recurse
         node = stack.pop()
         order.append(node)
@@ -93,8 +114,9 @@ def _collect(roots, needed_targets=None) -> tuple[dict, set | None]:
 def run_backward(tensors, grad_tensors, retain_graph: bool, create_graph: bool,
                  inputs=None, accumulate: bool = True, allow_unused: bool = True):
     """Backpropagate from `tensors`; accumulate into leaves, or return grads of `inputs`."""
-    from .._tensor import Tensor
-
+    if _Tensor is None:
+        _bind()
+    Tensor = _Tensor
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"backward expects Tensors, got {type(t).__name__}")
@@ -129,24 +151,42 @@ def run_backward(tensors, grad_tensors, retain_graph: bool, create_graph: bool,
             node_grads = pending.pop(node)
             if node._tensor_hooks:
                 _run_tensor_hooks(node, node_grads)
-            leaf = node.variable if node.__class__ is AccumulateGrad else None
-            if leaf is not None and leaf._hooks:
-                _run_leaf_hooks(leaf._hooks, node_grads)
-            if node in captures:
-                for nr, slot in captures[node]:
-                    captured[slot] = node_grads[nr]
             if node.__class__ is AccumulateGrad:
+                leaf = node._variable()
+                if leaf is not None and leaf._hooks:
+                    _run_leaf_hooks(leaf._hooks, node_grads)
+                if captures and node in captures:
+                    for nr, slot in captures[node]:
+                        captured[slot] = node_grads[nr]
                 if leaf is not None and accumulate and (inputs is None or node in captures):
                     _accumulate(leaf, node_grads[0], create_graph)
                 continue
+            if captures and node in captures:
+                for nr, slot in captures[node]:
+                    captured[slot] = node_grads[nr]
             if needed is not None and node not in needed:
                 continue
-            in_grads = _run_node(node, node_grads, retain_graph)
-            for (child, nr), g in zip(node.next_functions, in_grads):
+            edges = node.next_functions
+            if node._n_out == 1 and not (node._pre_hooks or node._post_hooks or anomaly._enabled):
+                g = node_grads[0]  # the common node: one output, no hooks (_run_node inlined)
+                if g is None:
+                    in_grads = (None,) * len(edges)
+                else:
+                    in_grads = node._backward((g,))
+                    if not retain_graph:
+                        node._release()
+            else:
+                in_grads = _run_node(node, node_grads, retain_graph)
+            for (child, nr), g in zip(edges, in_grads):
                 if child is None:
                     continue
                 if g is not None:
-                    _add_pending(pending, child, nr, g)
+                    slot = pending.get(child)
+                    if slot is None:
+                        slot = pending[child] = [None] * child._n_out
+                        slot[nr] = g
+                    else:
+                        slot[nr] = g if slot[nr] is None else slot[nr] + g
                 left = deps[child] - 1
                 deps[child] = left
                 if left == 0:
@@ -175,16 +215,24 @@ def _add_pending(pending: dict, node, nr: int, g) -> None:
 
 def _run_node(node, node_grads: list, retain_graph: bool) -> tuple:
     """One node's backward, with hooks, zero-filled missing output grads and anomaly checks."""
-    if all(g is None for g in node_grads):
+    if node._n_out == 1:
+        if node_grads[0] is None:
+            return (None,) * len(node.next_functions)
+        if not (node._pre_hooks or node._post_hooks or anomaly._enabled):  # the common case
+            in_grads = node._backward((node_grads[0],))
+            if not retain_graph:
+                node._release()
+            return in_grads
+    elif all(g is None for g in node_grads):
         return (None,) * len(node.next_functions)
-    if node._n_out > 1:
+    else:
         _fill_missing(node, node_grads)
     if node._pre_hooks:
         for hook in node._pre_hooks:
             res = hook(tuple(node_grads))
             if res is not None:
                 node_grads = list(res)
-    if anomaly.enabled():
+    if anomaly._enabled:
         in_grads = anomaly.run_checked(node, node_grads)
     else:
         in_grads = node._backward(tuple(node_grads))
@@ -238,11 +286,11 @@ def _accumulate(t, g, create_graph: bool) -> None:
     """PyTorch's AccumulateGrad: first gradient is stored (copied), later ones are added."""
     if g is None:
         return
-    if g.dtype is not t.dtype:
+    if g._data.dtype != t._data.dtype:
         g = g.to(t.dtype)
     old = t._grad
-    if old is None:
-        t._grad = g if create_graph else g.detach().clone()
+    if old is None:  # a copy (the same gradient may also flow elsewhere), as detach().clone()
+        t._grad = g if create_graph else _new_tensor(g._data.copy())
     elif create_graph or old._requires_grad:
         t._grad = old + g
     else:

@@ -12,8 +12,9 @@ _FREED_MSG = (
 
 
 # What a released node keeps: its place in the graph and its hooks, not the saved tensors.
-_STRUCTURE = ("next_functions", "_in_meta", "_n_out", "_edge_pos", "_pre_hooks", "_post_hooks",
-              "_tensor_hooks", "_trace", "_metadata", "_out_meta")
+_STRUCTURE = frozenset(("next_functions", "_in_meta", "_n_out", "_edge_pos", "_pre_hooks",
+                        "_post_hooks", "_tensor_hooks", "_trace", "_metadata", "_out_meta",
+                        "needs_input_grad"))
 
 
 class Node:
@@ -36,8 +37,7 @@ class Node:
     _freed = False
     _trace = None
 
-    def __init__(self) -> None:
-        pass
+    # No __init__: object's own is the cheapest constructor (AccumulateGrad adds one).
 
     def name(self) -> str:
         return type(self).__name__
@@ -76,9 +76,8 @@ class Node:
     def _release(self) -> None:
         """Drop saved state after a backward without retain_graph; keep the graph's structure."""
         d = self.__dict__
-        keep = {k: d[k] for k in _STRUCTURE if k in d}
-        d.clear()
-        d.update(keep)
+        for k in [k for k in d if k not in _STRUCTURE]:
+            del d[k]
         d["_freed"] = True
 
     def _check_not_freed(self) -> None:

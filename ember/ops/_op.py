@@ -74,6 +74,17 @@ def edge_of(t):
     return (None, 0)
 
 
+class _NeedsInputGrad:
+    """Per positional argument: does it want a gradient? Computed on first read, then cached in
+    the node's dict (a non-data descriptor, so the cached value shadows it)."""
+
+    def __get__(self, node, owner=None):
+        if node is None:
+            return self
+        need = node.__dict__["needs_input_grad"] = tuple([m is not None for m in node._in_meta])
+        return need
+
+
 class OpNode(Node):
     """A grad_fn made by Op.apply; `_op` is the Op class whose backward it runs."""
 
@@ -83,10 +94,7 @@ class OpNode(Node):
     _save_out = False
     _edge_pos = None
 
-    @property
-    def needs_input_grad(self) -> tuple:
-        """Per positional argument: does it want a gradient (a Tensor that requires grad)?"""
-        return tuple([m is not None for m in self._in_meta])
+    needs_input_grad = _NeedsInputGrad()
 
     # ---- what forward calls -------------------------------------------------------------
     def save_output(self) -> None:
@@ -104,7 +112,7 @@ class OpNode(Node):
         for t, version in saved:
             if t is not None and t._vbox[0] != version:
                 raise inplace_saved_error(t, t._data, t._vbox[0], version)
-        return tuple(t for t, _ in saved)
+        return tuple([t for t, _ in saved])
 
     @property
     def output(self):
@@ -125,12 +133,14 @@ class OpNode(Node):
 
     def _release(self) -> None:
         """Free saved state; a node that saved nothing can run again, as in PyTorch."""
-        if self._saved_inputs is None and self._saved_output is None and not any(
-                hasattr(v, "shape") for v in self.__dict__.values()):
-            return
+        d = self.__dict__
+        if "_saved_inputs" not in d and "_saved_output" not in d:
+            for v in d.values():
+                if v.__class__ is not tuple and hasattr(v, "shape"):
+                    break
+            else:
+                return
         Node._release(self)
-        self._saved_inputs = None
-        self._saved_output = None
 
     def _backward(self, grads: tuple) -> tuple:
         """Run the op's backward and reduce each gradient to its input's shape and dtype."""
@@ -144,17 +154,22 @@ class OpNode(Node):
             if g is None or meta is None:
                 result.append(None)
                 continue
-            shape, np_dtype = meta
-            if g._data.shape != shape:
-                g = sum_to_size(g, shape)
-            if g._data.dtype != np_dtype:
-                g = g.to(_BY_NUMPY[np_dtype])
+            d = g._data
+            if d.shape != meta[0]:
+                g = sum_to_size(g, meta[0])
+                d = g._data
+            if d.dtype != meta[1]:
+                g = g.to(_BY_NUMPY[meta[1]])
             result.append(g)
         pos = self._edge_pos
-        if pos is None:
-            return tuple(result)
         n = len(result)
-        return tuple(result[i] if i < n else None for i in pos)
+        if pos is None:
+            if n < len(self.next_functions):  # every edge gets a gradient slot, if only None
+                result += [None] * (len(self.next_functions) - n)
+            return tuple(result)
+        if pos is _FIRST:
+            return (result[0],) if n else (None,)
+        return tuple([result[i] if i < n else None for i in pos])
 
 
 def _tname(data) -> str:
@@ -190,6 +205,9 @@ class Op:
     save_inputs: tuple = ()
     ufunc = None  # a binary ufunc equal to forward on same-dtype host arrays (fast no-grad path)
     differentiable_args: tuple | None = None
+    _diff_prefix = False
+    _single_fast = True
+    _pair_fast = True
     is_view = False
     non_differentiable: tuple = ()
     _node_cls = OpNode
@@ -198,6 +216,11 @@ class Op:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or cls.__name__ + "Backward0"
         cls._node_cls = type(name, (OpNode,), {"_op": cls, "__module__": cls.__module__})
+        diff = cls.differentiable_args
+        # Per-class facts the recording fast paths rely on (computed once, not per call).
+        cls._diff_prefix = diff is not None and tuple(diff) == tuple(range(len(diff)))
+        cls._single_fast = diff is None  # apply_single: the first argument is the only Tensor
+        cls._pair_fast = diff is None or tuple(diff[:2]) == (0, 1)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):  # pragma: no cover - every op overrides it
@@ -246,7 +269,6 @@ class Op:
             if _anomaly._enabled:
                 _anomaly.record_trace(ctx)
             y._grad_fn = ctx
-            y._output_nr = 0
             if ctx._save_out:
                 ctx._saved_output = (out, y._vbox, y._vbox[0])
         return y
@@ -255,7 +277,27 @@ class Op:
     def apply_single(cls, x, *rest, **kwargs):
         """apply() for ops whose only Tensor argument is the first: skips the per-argument scan."""
         if x._requires_grad and _grad_state.enabled:
-            return cls.apply(x, *rest, **kwargs)
+            if not cls._single_fast:
+                return cls.apply(x, *rest, **kwargs)
+            ctx = cls._node_cls()
+            d = x._data
+            fn = x._grad_fn
+            if fn is not None:
+                ctx.next_functions = ((fn, x._output_nr),)
+            else:
+                acc = x._accum
+                ctx.next_functions = ((acc if acc is not None else grad_accumulator(x), 0),)
+            if rest:
+                ctx._in_meta = ((d.shape, d.dtype),) + _NONES[len(rest)]
+                ctx._edge_pos = _FIRST
+            else:
+                ctx._in_meta = ((d.shape, d.dtype),)
+            if cls.save_inputs:
+                _save(cls, ctx, (x,) + rest)
+            out = cls.forward(ctx, d, *rest, **kwargs)
+            if out.__class__ is tuple:
+                return _wrap_many(cls, ctx, (x,) + rest, kwargs, out, True)
+            return _finish(cls, ctx, out, x, rest, kwargs)
         ctx = _ForwardOnly()
         ctx._op = cls
         out = cls.forward(ctx, x._data, *rest, **kwargs)
@@ -267,6 +309,95 @@ class Op:
         if cls.is_view:
             _mark_view(y, x, cls, (x,) + rest, kwargs, None)
         return y
+
+    @classmethod
+    def _apply2(cls, a, b):
+        """apply(a, b) for two Tensors on one device when grad mode is on and one requires grad
+        (binary()'s recording fast path; the edges are those _record would make)."""
+        if not cls._pair_fast:
+            return cls.apply(a, b)
+        ctx = cls._node_cls()
+        x = a._data
+        y = b._data
+        fn = a._grad_fn
+        if fn is not None:  # a result with history always requires grad
+            ea = (fn, a._output_nr)
+            ma = (x.shape, x.dtype)
+        elif a._requires_grad:
+            acc = a._accum
+            ea = (acc if acc is not None else grad_accumulator(a), 0)
+            ma = (x.shape, x.dtype)
+        else:
+            ea = _NO_EDGE
+            ma = None
+        fn = b._grad_fn
+        if fn is not None:
+            eb = (fn, b._output_nr)
+            mb = (y.shape, y.dtype)
+        elif b._requires_grad:
+            acc = b._accum
+            eb = (acc if acc is not None else grad_accumulator(b), 0)
+            mb = (y.shape, y.dtype)
+        else:
+            eb = _NO_EDGE
+            mb = None
+        ctx.next_functions = (ea, eb)
+        ctx._in_meta = (ma, mb)
+        if cls.save_inputs:
+            _save(cls, ctx, (a, b))
+        out = cls.forward(ctx, x, y)
+        if out.__class__ is tuple:
+            return _wrap_many(cls, ctx, (a, b), {}, out, True)
+        return _finish(cls, ctx, out, a, (b,), _NO_KW)
+
+    @classmethod
+    def _apply_scalar(cls, a, b):
+        """apply(a, b) for a Tensor that requires grad (grad mode on) and a Python number `b`:
+        binary()'s recording fast path; the edges are those _record would make."""
+        if not cls._pair_fast:
+            return cls.apply(a, b)
+        ctx = cls._node_cls()
+        x = a._data
+        fn = a._grad_fn
+        if fn is not None:
+            ea = (fn, a._output_nr)
+        else:
+            acc = a._accum
+            ea = (acc if acc is not None else grad_accumulator(a), 0)
+        if cls.differentiable_args is None:  # a number gets no edge
+            ctx.next_functions = (ea,)
+            ctx._edge_pos = _FIRST
+        else:  # it shows as (None, 0), as PyTorch's wrapped numbers
+            ctx.next_functions = (ea, _NO_EDGE)
+        ctx._in_meta = ((x.shape, x.dtype), None)
+        if cls.save_inputs:
+            _save(cls, ctx, (a, b))
+        out = cls.forward(ctx, x, b)
+        if out.__class__ is tuple:
+            return _wrap_many(cls, ctx, (a, b), {}, out, True)
+        return _finish(cls, ctx, out, a, (b,), _NO_KW)
+
+
+_NONES = tuple((None,) * n for n in range(16))
+_FIRST = (0,)
+_NO_KW: dict = {}
+
+
+def _finish(cls, ctx, out, x, rest, kwargs):
+    """Wrap a recorded op's single output and attach the node (apply's tail)."""
+    if out.__class__ is not _ndarray:
+        out = as_array(out)
+    requires = out.dtype.kind not in "biu"  # integer and bool results carry no gradient
+    y = _new_tensor(out, requires)
+    if cls.is_view:
+        _mark_view(y, x, cls, (x,) + rest, kwargs, None)
+    if requires:
+        if _anomaly._enabled:
+            _anomaly.record_trace(ctx, 4)
+        y._grad_fn = ctx
+        if ctx._save_out:
+            ctx._saved_output = (out, y._vbox, y._vbox[0])
+    return y
 
 
 def _raise_device_mismatch(args) -> None:
@@ -308,8 +439,9 @@ def _record(cls, ctx, args) -> None:
         if scalar_args:
             ctx._edge_pos = tuple([j for j, x in enumerate(args) if isinstance(x, Tensor)])
     else:
-        pos = [i for i in diff if i < len(args)]
-        meta = [None] * len(args)
+        n = len(args)
+        pos = diff if cls._diff_prefix and n >= len(diff) else tuple([i for i in diff if i < n])
+        meta = [None] * n
         for i in pos:
             a = args[i]
             if isinstance(a, Tensor):
@@ -318,16 +450,20 @@ def _record(cls, ctx, args) -> None:
                     meta[i] = (a._data.shape, a._data.dtype)
             else:
                 edges.append(_NO_EDGE)
-        ctx._edge_pos = tuple(pos)
+        ctx._edge_pos = pos
     ctx.next_functions = tuple(edges)
     ctx._in_meta = tuple(meta)
-    save = cls.save_inputs
-    if save:
-        saved = []
-        for i in save:
-            a = args[i]
-            saved.append((a, a._vbox[0]) if isinstance(a, Tensor) else _NO_EDGE)
-        ctx._saved_inputs = tuple(saved)
+    if cls.save_inputs:
+        _save(cls, ctx, args)
+
+
+def _save(cls, ctx, args) -> None:
+    """Keep the inputs listed in `save_inputs` with their versions (checked in ctx.inputs)."""
+    saved = []
+    for i in cls.save_inputs:
+        a = args[i]
+        saved.append((a, a._vbox[0]) if isinstance(a, Tensor) else _NO_EDGE)
+    ctx._saved_inputs = tuple(saved)
 
 
 def _wrap_many(cls, ctx, args, kwargs, outs, requires):

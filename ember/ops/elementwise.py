@@ -87,14 +87,24 @@ def binary(op, a, b, *, float_only: bool = False, **kwargs):
             if b.__class__ is T:
                 y = b._data
                 if x.dtype is y.dtype and (not float_only or x.dtype.kind == "f"):
+                    if (a._requires_grad or b._requires_grad) and _grad_state.enabled:
+                        if not kwargs and x.__class__ is y.__class__:
+                            return op._apply2(a, b)  # record without apply's generic scan
+                        return op.apply(a, b, **kwargs)
                     ufunc = op.ufunc
                     if (ufunc is not None and not kwargs and x.__class__ is _ndarray
-                            and y.__class__ is _ndarray and not (
-                                (a._requires_grad or b._requires_grad) and _grad_state.enabled)):
+                            and y.__class__ is _ndarray):
                         out = ufunc(x, y)
                         return _op._new_tensor(out if out.__class__ is _ndarray else _op.as_array(out))
                     return op.apply(a, b, **kwargs)
-            elif b.__class__ is _float and x.dtype.kind == "f":
+            elif x.dtype.kind == "f" and (b.__class__ is _float or (
+                    b.__class__ is _int and op.ufunc is not None and not kwargs
+                    and x.dtype.itemsize >= 4 and -_INT_EXACT <= b <= _INT_EXACT)):
+                # a float, or an int the float dtype holds exactly: NumPy casts it as PyTorch
+                if a._requires_grad and _grad_state.enabled:
+                    if not kwargs:
+                        return op._apply_scalar(a, b)  # record without apply's generic scan
+                    return op.apply(a, b, **kwargs)
                 ufunc = op.ufunc
                 if (ufunc is not None and not kwargs and x.__class__ is _ndarray
                         and not (a._requires_grad and _grad_state.enabled)):
@@ -131,6 +141,7 @@ def check_broadcast(sa, sb) -> tuple:
 
 _ndarray = np.ndarray
 _grad_state = _op._grad_state
+_INT_EXACT = 1 << 53  # Python ints up to this convert to float64 exactly (then float32: once)
 _np_add = np.add
 _np_multiply = np.multiply
 _NO_SCALARS = (None, None)
@@ -260,9 +271,8 @@ class Div(Op):
         x, y = _cast(x, dtype), _cast(y, dtype)
         ctx.rounding_mode = rounding_mode
         xp = _xp(x, y)
-        if rounding_mode is None:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return xp.true_divide(x, y)
+        if rounding_mode is None:  # x/0 warnings are filtered for ember.ops (see the top)
+            return xp.true_divide(x, y)
         return _rounded_divide(xp, x, y, rounding_mode)
 
     @staticmethod
@@ -337,8 +347,7 @@ class Pow(Op):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         if x.dtype.kind == "b":  # bool ** bool: x ** True is x, x ** False is all True
             return x.copy() if exponent else xp.ones_like(x)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return xp.power(x, _cast(exponent, x.dtype) if x.dtype.kind in "iu" else exponent)
+        return xp.power(x, _cast(exponent, x.dtype) if x.dtype.kind in "iu" else exponent)
 
     @staticmethod
     def backward(ctx, grad):
@@ -533,6 +542,8 @@ def true_divide(dividend, divisor, *, out=None):
 
 
 def neg(input, *, out=None):
+    if input.__class__ is _op.Tensor:
+        return _out(Neg.apply_single(input), out)
     return _out(Neg.apply(input), out)
 
 
@@ -541,6 +552,9 @@ negative = neg
 
 def pow(input, exponent, *, out=None):
     T = _op.Tensor
+    if input.__class__ is T and (exponent.__class__ is _int or exponent.__class__ is _float) \
+            and input._data.dtype.kind == "f":  # a float tensor keeps its dtype: no promotion
+        return _out(Pow.apply_single(input, exponent), out)
     if isinstance(input, T) and not isinstance(exponent, T):
         _check_operand(exponent)
         d = _dt.result_type(input, exponent)

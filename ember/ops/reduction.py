@@ -41,6 +41,10 @@ __all__ = ["all", "amax", "amin", "aminmax", "any", "argmax", "argmin", "argsort
            "sort", "std", "std_mean", "sum", "topk", "unique", "var", "var_mean"]
 
 _bool = builtins.bool
+_ndarray = np.ndarray
+_asarray = np.asarray
+_add_reduce = np.add.reduce
+_grad_state = _op._grad_state
 _float = builtins.float
 _int = builtins.int
 
@@ -125,7 +129,10 @@ class Sum(Op):
     def forward(ctx, x, axes, keepdim, np_dtype=None):
         ctx.meta = (x.shape, axes, keepdim)
         acc = _acc(x)
-        y = array_module(x).add.reduce(x, axis=axes, keepdims=keepdim, dtype=acc)
+        if x.__class__ is _ndarray:  # positional: (array, axis, dtype, out, keepdims)
+            y = _add_reduce(x, axes, acc, None, keepdim)
+        else:
+            y = array_module(x).add.reduce(x, axis=axes, keepdims=keepdim, dtype=acc)
         return y if acc is None else y.astype(x.dtype)
 
     @staticmethod
@@ -145,8 +152,8 @@ class Mean(Op):
         ctx.n = n = _count(x.shape, axes)
         acc = _acc(x)
         y = array_module(x).add.reduce(x, axis=axes, keepdims=keepdim, dtype=acc)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            y = y / n  # NEP 50: a Python int keeps the float dtype; mean of empty is nan
+        y = y / n  # NEP 50: a Python int keeps the float dtype; mean of empty is nan (warning
+        # filtered for ember.ops, like every op's; no per-call errstate)
         return y if acc is None else y.astype(x.dtype)
 
     @staticmethod
@@ -242,6 +249,13 @@ def _prod_others(x, axis):
 
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Sum over all elements or over `dim`; integer and bool inputs sum in int64 (PyTorch)."""
+    if dim is None and dtype is None and out is None:  # fast path: a full sum of a float tensor
+        x = input._data
+        if x.__class__ is _ndarray and x.dtype.kind == "f" and x.dtype.itemsize > 2:
+            if input._requires_grad and _grad_state.enabled:
+                return Sum.apply_single(input, None, keepdim)
+            y = _add_reduce(x, None, None, None, keepdim)
+            return _op._new_tensor(y if y.__class__ is _ndarray else _asarray(y))
     axes = _axes(dim, input._data.ndim)
     op = Sum if dim is None else SumDim
     y = op.apply_single(_int_to_long(input, dtype), axes, keepdim)
