@@ -121,7 +121,9 @@ def _from_nested(data, exact: bool = False):
     leaves: list = []
     _walk(data, 0, shape, [False], leaves)
     dtype = None
-    for leaf in leaves:
+    for i, leaf in enumerate(leaves):
+        if i and isinstance(leaf, str):  # torch reads only a leading str as a sequence
+            raise TypeError(f"new(): invalid data type '{type(leaf).__name__}'")
         d = _leaf_dtype(leaf)
         dtype = d if dtype is None else _dt.promote_types(dtype, d)
     dtype = dtype or _dt.get_default_dtype()

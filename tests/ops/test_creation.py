@@ -403,3 +403,15 @@ def test_tensor_with_explicit_dtype_rounds_python_floats_once(dtype, data):
         e = getattr(ember, make)(data, dtype=getattr(ember, dtype))
         t = getattr(torch, make)(data, dtype=getattr(torch, dtype))
         assert_same(e, t, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("data", [[0.1, "2"], [[1], ["a"]], ["x"], ["a", 1], [1, 2, "b"]])
+def test_tensor_with_strings_raises_like_torch(data):
+    """A leading str reads as a sequence (ValueError); a later one is an invalid type (TypeError)."""
+    import ember
+
+    with pytest.raises(Exception) as te:
+        torch.tensor(data)
+    with pytest.raises(Exception) as ee:
+        ember.tensor(data)
+    assert type(ee.value) is type(te.value) and str(ee.value) == str(te.value)
