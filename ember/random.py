@@ -158,14 +158,34 @@ def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, d
     return _make(arr, shape, d, device, requires_grad, out)
 
 
+def _like_in_layout(input, dtype, device):
+    """An empty tensor in input's memory layout (torch's preserve_format), or None when a plain
+    contiguous one is right; random fills then visit memory in torch's order."""
+    from .ops import creation
+
+    if creation.layout_perm(input._data) is None:
+        return None
+    return creation.empty_like(input, dtype=dtype, device=device)
+
+
+def _fill_like(t, requires_grad: bool):
+    return t.requires_grad_(True) if requires_grad else t
+
+
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
               requires_grad: bool = False, memory_format=None):
+    t = _like_in_layout(input, dtype, device)
+    if t is not None:
+        return _fill_like(t.uniform_(generator=generator), requires_grad)
     return rand(tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
                 device=device or input.device, requires_grad=requires_grad)
 
 
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
                requires_grad: bool = False, memory_format=None):
+    t = _like_in_layout(input, dtype, device)
+    if t is not None:
+        return _fill_like(t.normal_(generator=generator), requires_grad)
     return randn(tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
                  device=device or input.device, requires_grad=requires_grad)
 
@@ -234,6 +254,9 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
                  device=None, requires_grad: bool = False, memory_format=None):
     if high is None:
         low, high = 0, low
+    t = _like_in_layout(input, dtype, device)
+    if t is not None:
+        return _fill_like(t.random_(low, high, generator=generator), requires_grad)
     return randint(low, high, tuple(input.shape), generator=generator,
                    dtype=dtype or input.dtype, device=device or input.device,
                    requires_grad=requires_grad)

@@ -456,3 +456,26 @@ def test_fma64_matches_exact_arithmetic():
         assert np.array_equal(got, ref)
     got = S.fma64(np.array([1e200, np.inf, 2.0]), np.array([1e200, 1.0, np.nan]), 1.0)
     assert got[0] == got[1] == np.inf and np.isnan(got[2])
+
+
+@pytest.mark.parametrize("make", [lambda lib: lib.empty(3, 4).t(),
+                                  lambda lib: lib.empty(2, 3, 4).permute(2, 0, 1),
+                                  lambda lib: lib.empty(4, 6)[:, ::2],
+                                  lambda lib: lib.ones(1, 4).expand(3, 4)])
+def test_like_factories_keep_torch_layout_and_draw_order(make):
+    """*_like keep a permuted input's memory layout (preserve_format), so random fills of
+    rand_like/randn_like/randint_like land on the same elements as torch's."""
+    import torch
+
+    import ember
+    from tests.oracle import assert_same
+    for name, args in (("rand_like", ()), ("randn_like", ()), ("randint_like", (10,))):
+        torch.manual_seed(3)
+        t = getattr(torch, name)(make(torch), *args)
+        ember.manual_seed(3)
+        e = getattr(ember, name)(make(ember), *args)
+        assert_same(e, t, rtol=0, atol=0, where=name)
+        assert e.stride() == t.stride(), name
+    for name in ("empty_like", "zeros_like", "ones_like"):
+        assert getattr(ember, name)(make(ember)).stride() == \
+            getattr(torch, name)(make(torch)).stride(), name

@@ -381,10 +381,28 @@ def _check_scalar_fits(value, np_dtype) -> None:
         raise RuntimeError(f"value cannot be converted to type {np_dtype.name}_t without overflow")
 
 
+def layout_perm(a):
+    """Axes of array `a` from slowest to fastest in memory when `*_like` must keep that layout
+    (torch's preserve_format), else None (C-contiguous, 0/1-d, or expanded with zero strides:
+    torch makes those contiguous)."""
+    if a.ndim < 2 or a.flags.c_contiguous:
+        return None
+    strides = a.strides
+    if builtins.any(st == 0 for st, n in zip(strides, a.shape) if n > 1):
+        return None
+    return sorted(builtins.range(a.ndim), key=lambda d: -builtins.abs(strides[d]))
+
+
 def _like(input, value, dtype, device, requires_grad):
     d = dtype or input.dtype
-    return _filled(input._data.shape, value, d, device if device is not None else input.device,
-                   requires_grad)
+    dev = device if device is not None else input.device
+    perm = layout_perm(input._data)
+    if perm is None:
+        return _filled(input._data.shape, value, d, dev, requires_grad)
+    shape = input._data.shape
+    t = _filled(tuple(shape[i] for i in perm), value, d, dev, requires_grad)
+    t._data = t._data.transpose(sorted(builtins.range(len(perm)), key=perm.__getitem__))  # fresh
+    return t
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,

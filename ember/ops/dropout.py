@@ -1,7 +1,7 @@
 """Dropout family: plain, feature (channel-wise) and alpha dropout, exported via nn.functional.
 
 Composites of ember ops that draw their mask exactly as PyTorch's CPU kernel does (an `empty_like`
-filled by `bernoulli_(1 - p)`, then scaled), so that after the same seed the masks are identical and
+in the input's memory layout filled by `bernoulli_(1 - p)`, then scaled), so that after the same seed the masks are identical and
 the graph node is torch's MulBackward0.
 """
 from __future__ import annotations
@@ -24,26 +24,12 @@ def _check_p(p) -> None:
 
 def _noise_like(input, feature: bool):
     """An uninitialised mask: input's shape, or (N, C, 1, ...) for channel-wise dropout."""
-    if not feature:
-        return _empty_in_memory_order(input)
+    if not feature:  # empty_like keeps input's memory layout, so the mask lands as torch's does
+        return _creation.empty_like(input)
     if input.dim() < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
     return _creation.empty(shape, dtype=input.dtype, device=input.device)
-
-
-def _empty_in_memory_order(input):
-    """empty_like with torch's preserve_format layout, so a mask filled in memory order lands on
-    the same elements as torch's (matters for transposed or permuted inputs)."""
-    a = input._data
-    shape, strides = a.shape, a.strides
-    if a.ndim < 2 or a.flags.c_contiguous or any(
-            st == 0 for st, n in zip(strides, shape) if n > 1):
-        return _creation.empty_like(input)
-    perm = sorted(range(a.ndim), key=lambda d: -abs(strides[d]))
-    inverse = sorted(range(a.ndim), key=perm.__getitem__)
-    noise = _creation.empty(tuple(shape[d] for d in perm), dtype=input.dtype, device=input.device)
-    return noise.permute(inverse)
 
 
 def _dropout_impl(input, p: float, train: bool, inplace: bool, feature: bool, alpha: bool):
