@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 
 import numpy as np
 
@@ -486,8 +487,7 @@ class Var(Op):
     def forward(ctx, x, axes, correction, keepdim):
         ctx.meta = (axes, correction, keepdim)
         acc = _acc(x)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            y = array_module(x).var(x, axis=axes, ddof=correction, keepdims=keepdim, dtype=acc)
+        y = _moment(array_module(x).var, x, axes, correction, keepdim, acc)
         return y if acc is None else y.astype(x.dtype)
 
     @staticmethod
@@ -512,8 +512,7 @@ class Std(Op):
         ctx.meta = (axes, correction, keepdim)
         ctx.save_output()
         acc = _acc(x)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            y = array_module(x).std(x, axis=axes, ddof=correction, keepdims=keepdim, dtype=acc)
+        y = _moment(array_module(x).std, x, axes, correction, keepdim, acc)
         return y if acc is None else y.astype(x.dtype)
 
     @staticmethod
@@ -525,6 +524,17 @@ class Std(Op):
         return _var_backward(g, x, *ctx.meta)
 
 
+def _moment(fn, x, axes, correction, keepdim, acc):
+    """xp.var / xp.std, with NumPy's own 'Degrees of freedom <= 0' warning silenced (ember has
+    already warned torch's way)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if _count(x.shape, axes) - correction > 0:
+            return fn(x, axis=axes, ddof=correction, keepdims=keepdim, dtype=acc)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(x, axis=axes, ddof=correction, keepdims=keepdim, dtype=acc)
+
+
 def _var_args(name, input, dim, unbiased, keepdim, correction):
     """Parse var/std's overloads: (dim, unbiased, keepdim), (unbiased) and correction=."""
     _require_float(name, input, "std and var only support floating point and complex dtypes")
@@ -534,7 +544,12 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
         raise RuntimeError(f"{name}: can't specify both correction and unbiased arguments")
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    return _axes(dim, input._data.ndim), correction, keepdim
+    axes = _axes(dim, input._data.ndim)
+    if _count(input._data.shape, axes) - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be "
+                      "strictly less than the reduction factor (input numel divided by output "
+                      "numel).", UserWarning, stacklevel=3)
+    return axes, correction, keepdim
 
 
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None):

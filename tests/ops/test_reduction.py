@@ -389,3 +389,25 @@ def test_grad_fn_names(fn):
 @pytest.mark.parametrize("shape", [(0,), (2, 3)])
 def test_fuzz_all_any_empty_dims_reduce_nothing(fn, shape):
     check(fn, shapes=[shape], grad=False)
+
+
+@pytest.mark.parametrize("name,kw", [("std", {}), ("var", {"dim": 1}), ("var_mean", {}),
+                                     ("std_mean", {"correction": 2})])
+def test_var_std_warn_torch_way_when_dof_not_positive(name, kw):
+    """torch warns `<name>(): degrees of freedom is <= 0` and returns nan; NumPy's own
+    RuntimeWarning must not leak."""
+    import warnings
+
+    import torch
+
+    import ember
+    shape = (3, 1) if "dim" in kw else (1,) if "correction" not in kw else (2,)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        e = getattr(ember, name)(ember.ones(shape), **kw)
+    with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+        t = getattr(torch, name)(torch.ones(shape), **kw)
+    kinds = [(w.category, str(w.message).split(".")[0]) for w in caught]
+    assert kinds == [(UserWarning, f"{name}(): degrees of freedom is <= 0")], kinds
+    from tests.oracle import assert_same
+    assert_same(e, t)
