@@ -5,7 +5,15 @@ Paper: Duchi et al., "Adaptive Subgradient Methods", https://jmlr.org/papers/v12
 from __future__ import annotations
 
 from .adam import _addcdiv, _addcmul
-from .optimizer import Optimizer, _check_lr, _new_tensor, _scalar, _step_tensor, array_module
+from .optimizer import (
+    Optimizer,
+    _check_fused,
+    _check_lr,
+    _new_tensor,
+    _scalar,
+    _step_tensor,
+    array_module,
+)
 
 __all__ = ["Adagrad"]
 
@@ -30,11 +38,7 @@ class Adagrad(Optimizer):
                     "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        _check_fused(fused, differentiable, foreach)
         for group in self.param_groups:  # PyTorch creates Adagrad's state eagerly
             for p in group["params"]:
                 self.state[p] = self._init_state(group, p)

@@ -9,6 +9,7 @@ import math
 from .optimizer import (
     Optimizer,
     Tensor,
+    _check_fused,
     _check_lr,
     _scalar,
     _step_tensor,
@@ -61,11 +62,7 @@ class Adam(Optimizer):
                     "capturable": capturable, "differentiable": differentiable, "fused": fused,
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        _check_fused(fused, differentiable, foreach)
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)

@@ -99,6 +99,15 @@ def _check_lr(lr) -> None:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
+def _check_fused(fused, differentiable, foreach) -> None:
+    """PyTorch's checks on `fused=True` (accepted and stored; ember's update is the same)."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
 def _step_tensor(value: float = 0.0) -> Tensor:
     """State 'step' as PyTorch keeps it off the fused path: a 0-d CPU tensor, float32 (float64
     under a float64 default dtype)."""

@@ -1,7 +1,7 @@
 """SGD with momentum, dampening, Nesterov momentum, weight decay and maximize."""
 from __future__ import annotations
 
-from .optimizer import Optimizer, _check_lr, _new_tensor, _scalar, array_module
+from .optimizer import Optimizer, _check_fused, _check_lr, _new_tensor, _scalar, array_module
 
 __all__ = ["SGD"]
 
@@ -26,11 +26,7 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        _check_fused(fused, differentiable, foreach)
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
