@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -88,6 +87,8 @@ def _by_channels(fn, c: int, nbytes: int, xp) -> None:
         fn(0, c)
         return
     if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor  # only large copies need threads
+
         _POOL = ThreadPoolExecutor(_THREADS, thread_name_prefix="ember-conv")
     k = min(_THREADS, c)
     bounds = [c * i // k for i in range(k + 1)]
