@@ -9,16 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from . import _op
+from ..backend import array_module as _xp
+from . import _op, creation, indexing, shape
 from ._op import Op
 
 __all__ = ["embedding", "embedding_bag"]
-
-
-def _xp(x):
-    from ..backend import array_module
-
-    return array_module(x)
 
 
 def _row_factor(idx, padding_idx: int, scale_grad_by_freq: bool, num: int):
@@ -163,8 +158,6 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type: float =
                   scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
                   per_sample_weights=None, include_last_offset: bool = False, padding_idx=None):
     """Sums, means or maxes of embedding rows per bag, as a composite of ember ops."""
-    from . import creation, indexing
-
     _check_indices(input, "embedding_bag")
     if weight.dim() != 2:
         raise RuntimeError("'weight' must be 2-D")
@@ -201,8 +194,6 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type: float =
 
 def _bag_max(rows, seg, counts, bags: int, dim: int, xp):
     """Per-bag max of `rows` through a padded (bags, longest, dim) gather; empty bags are zero."""
-    from . import creation, shape
-
     longest = int(counts.max()) if bags and counts.size else 0
     if longest == 0:
         return creation.zeros((bags, dim), dtype=rows.dtype, device=rows.device)
