@@ -16,90 +16,17 @@ import pytest
 import torch
 
 import ember
+from tests.optim.lr_harness import (
+    DIRECTIONS,
+    STEPS,
+    _sched,
+    assert_traces,
+    check_resume,
+    check_schedule,
+    make_opt,
+    snapshot,
+)
 from tests.oracle import to_ember, to_numpy
-
-STEPS = 120
-
-
-def make_opt(lib, opt="SGD", groups=1, **kw):
-    """An optimizer over `groups` param groups with lrs 0.1, 0.2, ... (one 2-vector each)."""
-    params = [lib.zeros(2, requires_grad=True) for _ in range(groups)]
-    param_groups = [{"params": [p], "lr": 0.1 * (i + 1)} for i, p in enumerate(params)]
-    kw.setdefault("lr", 0.1)
-    if opt == "SGD":
-        kw.setdefault("momentum", 0.9)
-    return getattr(lib.optim, opt)(param_groups, **kw)
-
-
-def snapshot(opt, sched):
-    """Everything a schedule may change, as plain Python values."""
-    groups = [
-        (float(g["lr"]), g.get("momentum"), g.get("betas"), g.get("initial_lr"))
-        for g in opt.param_groups
-    ]
-    return groups, [float(x) for x in sched.get_last_lr()], getattr(sched, "last_epoch", None)
-
-
-def run(lib, make, opt_kw, steps=STEPS, metrics=None, state=None, start=0):
-    """Build, optionally load a scheduler state, step `steps` times; return each step's snapshot."""
-    opt = make_opt(lib, **opt_kw)
-    sched = make(lib, opt)
-    if state is not None:
-        for g, saved in zip(opt.param_groups, state["groups"], strict=True):
-            g.update(saved)
-        sched.load_state_dict(copy.deepcopy(state["sched"]))
-    trace = [snapshot(opt, sched)]
-    for i in range(start, start + steps):
-        opt.step()
-        if metrics is None:
-            sched.step()
-        else:
-            sched.step(metrics[i])
-        trace.append(snapshot(opt, sched))
-    return trace, opt, sched
-
-
-def assert_traces(e_trace, t_trace):
-    assert len(e_trace) == len(t_trace)
-    for i, (e, t) in enumerate(zip(e_trace, t_trace, strict=True)):
-        assert e == t, f"step {i}: ember {e} != torch {t}"
-
-
-def check_schedule(make, opt_kw=None, steps=STEPS, metrics=None):
-    """The lr trajectory over `steps` steps and the state_dict keys match torch's."""
-    opt_kw = opt_kw or {}
-    t_trace, _, t_sched = run(torch, make, opt_kw, steps, metrics)
-    e_trace, _, e_sched = run(ember, make, opt_kw, steps, metrics)
-    assert_traces(e_trace, t_trace)
-    assert list(e_sched.state_dict()) == list(t_sched.state_dict())
-
-
-def check_resume(make, opt_kw=None, split=37, steps=STEPS, metrics=None, src=torch, dst=ember):
-    """`src` runs `split` steps; its state continues in `dst` exactly as in `src`."""
-    opt_kw = opt_kw or {}
-    _, s_opt, s_sched = run(src, make, opt_kw, split, metrics)
-    state = {
-        "groups": [{k: v for k, v in g.items() if k != "params"} for g in s_opt.param_groups],
-        "sched": copy.deepcopy(s_sched.state_dict()),
-    }
-    s_rest = [snapshot(s_opt, s_sched)]
-    for i in range(split, steps):
-        s_opt.step()
-        s_sched.step() if metrics is None else s_sched.step(metrics[i])
-        s_rest.append(snapshot(s_opt, s_sched))
-    d_rest, _, _ = run(dst, make, opt_kw, steps - split, metrics, state=state, start=split)
-    assert_traces(d_rest, s_rest)
-
-
-DIRECTIONS = {
-    "torch->ember": {"src": torch, "dst": ember},
-    "ember->torch": {"src": ember, "dst": torch},
-}
-
-
-def _sched(name, *args, **kw):
-    return lambda lib, opt: getattr(lib.optim.lr_scheduler, name)(opt, *args, **kw)
-
 
 CASES = {
     "step": (_sched("StepLR", 7), {}),
@@ -140,7 +67,7 @@ def test_schedule_matches_torch(case):
 @pytest.mark.parametrize("direction", list(DIRECTIONS))
 def test_resume_from_state_dict(case, direction):
     make, opt_kw = CASES[case]
-    check_resume(make, opt_kw, **DIRECTIONS[direction])
+    check_resume(make, opt_kw, split=37, **DIRECTIONS[direction])
 
 
 def test_resume_with_last_epoch_argument():
