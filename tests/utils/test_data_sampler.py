@@ -2,25 +2,8 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
-import ember
-from tests.oracle import assert_same
-
-
-def both(fn):
-    t = fn(torch)
-    e = fn(ember)
-    assert_same(e, t)
-    return e, t
-
-
-def raises_same(fn):
-    with pytest.raises(Exception) as t_exc:
-        fn(torch)
-    with pytest.raises(t_exc.type) as e_exc:
-        fn(ember)
-    return e_exc.value, t_exc.value
+from tests.utils.data_compare import both, raises_same
 
 
 def seeded(lib, seed=7):

@@ -9,38 +9,9 @@ import pytest
 import torch
 
 import ember
-from tests.oracle import assert_same
+from tests.utils.data_compare import both, raises_same, same
 
 Pair = collections.namedtuple("Pair", ["a", "b"])
-
-
-def same(e, t, where="output"):
-    if isinstance(t, dict):
-        assert type(e) is type(t) and list(e) == list(t), f"{where}: {e!r} != {t!r}"
-        for k in t:
-            same(e[k], t[k], f"{where}[{k!r}]")
-    elif isinstance(t, (list, tuple)):
-        assert type(e) is type(t), f"{where}: {type(e).__name__} != {type(t).__name__}"
-        assert len(e) == len(t), f"{where}: length {len(e)} != {len(t)}"
-        for i, (a, b) in enumerate(zip(e, t)):
-            same(a, b, f"{where}[{i}]")
-    else:
-        assert_same(e, t, where=where)
-
-
-def both(fn):
-    t = fn(torch)
-    e = fn(ember)
-    same(e, t)
-    return e, t
-
-
-def raises_same(fn):
-    with pytest.raises(Exception) as t_exc:
-        fn(torch)
-    with pytest.raises(t_exc.type) as e_exc:
-        fn(ember)
-    return e_exc.value, t_exc.value
 
 
 def tds(lib, n=10):

@@ -16,23 +16,7 @@ import pytest
 import torch
 
 import ember
-from tests.oracle import assert_same
-
-
-def same(e, t, where="output"):
-    if isinstance(t, (list, tuple)):
-        assert type(e) is type(t) and len(e) == len(t), f"{where}: {e!r} != {t!r}"
-        for i, (a, b) in enumerate(zip(e, t)):
-            same(a, b, f"{where}[{i}]")
-    else:
-        assert_same(e, t, where=where)
-
-
-def both(fn):
-    t = fn(torch)
-    e = fn(ember)
-    same(e, t)
-    return e, t
+from tests.utils.data_compare import both, same
 
 
 class Draws:
