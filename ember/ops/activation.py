@@ -603,7 +603,7 @@ def relu(input, inplace: bool = False):
     if inplace:
         return relu_(input)
     if input.__class__ is _op.Tensor and input._data.dtype.kind == "f":
-        return Relu.apply_single(input)
+        return Relu.apply(input)
     return _unary_relu(input)
 
 
@@ -616,7 +616,7 @@ def _hardtanh(input, min_val=-1.0, max_val=1.0):
     if _tensor_arg(input, "hardtanh")._data.dtype.kind == "b":
         raise RuntimeError("Bool inputs not supported for hardtanh")
     x = input._data
-    return Hardtanh.apply_single(input, _scalar_for(x, min_val), _scalar_for(x, max_val))
+    return Hardtanh.apply(input, _scalar_for(x, min_val), _scalar_for(x, max_val))
 
 
 def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
@@ -632,7 +632,7 @@ def hardtanh_(input, min_val: float = -1.0, max_val: float = 1.0):
 
 def _leaky_relu(input, negative_slope=0.01):
     _float_arg(input, "leaky_relu", "leaky_relu_cpu")
-    return LeakyRelu.apply_single(input, negative_slope)
+    return LeakyRelu.apply(input, negative_slope)
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
@@ -648,7 +648,7 @@ def _threshold(input, threshold, value):
     if _tensor_arg(input, "threshold")._data.dtype.kind == "b":
         raise NotImplementedError('"threshold_cpu" not implemented for \'Bool\'')
     x = input._data
-    return Threshold.apply_single(input, _scalar_for(x, threshold), _scalar_for(x, value))
+    return Threshold.apply(input, _scalar_for(x, threshold), _scalar_for(x, value))
 
 
 def threshold(input, threshold: float, value: float, inplace: bool = False):
@@ -663,7 +663,7 @@ def threshold_(input, threshold: float, value: float):
 def hardshrink(input, lambd: float = 0.5):
     """x where |x| > lambd, else 0."""
     _float_arg(input, "hardshrink", "hardshrink_cpu")
-    return Hardshrink.apply_single(input, lambd)
+    return Hardshrink.apply(input, lambd)
 
 
 def softshrink(input, lambd: float = 0.5):
@@ -673,11 +673,11 @@ def softshrink(input, lambd: float = 0.5):
         fmax = float(_dt.finfo(input.dtype).max)
         raise RuntimeError(f"lambda must be in range [0, {fmax:g}] for input dtype "
                            f"{_cap(input.dtype)}, but found {lambd:g}")
-    return Softshrink.apply_single(input, lambd)
+    return Softshrink.apply(input, lambd)
 
 
 def _hardsigmoid(input):
-    return Hardsigmoid.apply_single(_float_arg(input, "hardsigmoid", "hardsigmoid_cpu"))
+    return Hardsigmoid.apply(_float_arg(input, "hardsigmoid", "hardsigmoid_cpu"))
 
 
 def hardsigmoid(input, inplace: bool = False):
@@ -686,7 +686,7 @@ def hardsigmoid(input, inplace: bool = False):
 
 
 def _hardswish(input):
-    return Hardswish.apply_single(_float_arg(input, "hardswish", "hardswish_cpu"))
+    return Hardswish.apply(_float_arg(input, "hardswish", "hardswish_cpu"))
 
 
 def hardswish(input, inplace: bool = False):
@@ -696,7 +696,7 @@ def hardswish(input, inplace: bool = False):
 
 def _elu(input, alpha=1.0, scale=1.0, input_scale=1.0, op=Elu, name="elu"):
     _float_arg(input, name, "elu_cpu")
-    return op.apply_single(input, alpha, scale, input_scale)
+    return op.apply(input, alpha, scale, input_scale)
 
 
 def elu(input, alpha: float = 1.0, inplace: bool = False):
@@ -731,16 +731,16 @@ def celu_(input, alpha: float = 1.0):
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
     _float_arg(input, "softplus", "softplus_cpu")
-    return Softplus.apply_single(input, beta, threshold)
+    return Softplus.apply(input, beta, threshold)
 
 
 def logsigmoid(input):
     """log(sigmoid(x)), computed stably as min(x, 0) - log1p(exp(-|x|))."""
-    return LogSigmoid.apply_single(_float_arg(input, "log_sigmoid", "log_sigmoid_cpu"))
+    return LogSigmoid.apply(_float_arg(input, "log_sigmoid", "log_sigmoid_cpu"))
 
 
 def _silu(input):
-    return Silu.apply_single(_float_arg(input, "silu", "silu_cpu"))
+    return Silu.apply(_float_arg(input, "silu", "silu_cpu"))
 
 
 def silu(input, inplace: bool = False):
@@ -749,7 +749,7 @@ def silu(input, inplace: bool = False):
 
 
 def _mish(input):
-    return Mish.apply_single(_float_arg(input, "mish", "mish_cpu"))
+    return Mish.apply(_float_arg(input, "mish", "mish_cpu"))
 
 
 def mish(input, inplace: bool = False):
@@ -762,7 +762,7 @@ def gelu(input, approximate: str = "none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _float_arg(input, "gelu", "GeluKernelImpl")
-    return Gelu.apply_single(input, approximate)
+    return Gelu.apply(input, approximate)
 
 
 def softsign(input):
@@ -807,7 +807,7 @@ def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
     _float_arg(input, "rrelu", kernel)
     if training and input.dtype is _dt.float16:
         raise NotImplementedError(f'"{kernel}" not implemented for \'Half\'')
-    return RreluWithNoise.apply_single(input, lower, upper, training)
+    return RreluWithNoise.apply(input, lower, upper, training)
 
 
 def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
@@ -830,4 +830,4 @@ def glu(input, dim: int = -1):
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {axis} is size {n}")
     _float_arg(input, "glu", "glu_cpu")
-    return Glu.apply_single(input, axis)
+    return Glu.apply(input, axis)

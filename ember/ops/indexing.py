@@ -298,17 +298,17 @@ def getitem(x, key):
                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         if not -shape[0] <= key < shape[0]:
             raise IndexError(f"index {key} is out of bounds for dimension 0 with size {shape[0]}")
-        return Select.apply_single(x, key)
+        return Select.apply(x, key)
     if c is slice or c is tuple:  # fast path: only ints, slices, None and Ellipsis
         name = _basic_name(key if c is tuple else (key,), x._data.shape, c is slice)
         if name is not None:
             try:
-                return name.apply_single(x, key)
+                return name.apply(x, key)
             except IndexError:
                 pass  # parse_key below raises PyTorch's message
     basic, adv, name = parse_key(x, key)
     if basic is not None:
-        x = name.apply_single(x, basic)
+        x = name.apply(x, basic)
     if adv is None:
         return x
     try:

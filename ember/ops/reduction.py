@@ -254,12 +254,12 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
         x = input._data
         if x.__class__ is _ndarray and x.dtype.kind == "f" and x.dtype.itemsize > 2:
             if input._requires_grad and _grad_state.enabled:
-                return Sum.apply_single(input, None, keepdim)
+                return Sum.apply(input, None, keepdim)
             y = _add_reduce(x, None, None, None, keepdim)
             return _op._new_tensor(y if y.__class__ is _ndarray else _asarray(y))
     axes = _axes(dim, input._data.ndim)
     op = Sum if dim is None else SumDim
-    y = op.apply_single(_int_to_long(input, dtype), axes, keepdim)
+    y = op.apply(_int_to_long(input, dtype), axes, keepdim)
     return y if out is None else _ew._out(y, out)
 
 
@@ -272,7 +272,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     axes = _axes(dim, input._data.ndim)
     if d is not input.dtype:
         input = input.to(d)
-    y = (Mean if dim is None else MeanDim).apply_single(input, axes, keepdim)
+    y = (Mean if dim is None else MeanDim).apply(input, axes, keepdim)
     return y if out is None else _ew._out(y, out)
 
 

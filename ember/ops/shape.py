@@ -131,7 +131,7 @@ def view(input, *shape):
 
         if isinstance(shape[0], _dtype_cls):
             return _view_dtype(input, shape[0])
-    return View.apply_single(input, infer_shape(shape, input._data.size))
+    return View.apply(input, infer_shape(shape, input._data.size))
 
 
 class ReshapeAlias(View):
@@ -157,7 +157,7 @@ class ViewDtype(Op):
 def _view_dtype(input, dtype):
     a = input._data
     if a.dtype == dtype.np_dtype:
-        return View.apply_single(input, a.shape)
+        return View.apply(input, a.shape)
     old, new = a.dtype.itemsize, dtype.itemsize
     if old != new:
         if a.ndim == 0:
@@ -181,10 +181,10 @@ def reshape(input, *shape):
     shape = infer_shape(shape, input._data.size)
     a = input._data
     if a.flags.c_contiguous:
-        return View.apply_single(input, shape)
+        return View.apply(input, shape)
     if _viewable(a, shape):
-        return ReshapeAlias.apply_single(input, shape)
-    return UnsafeView.apply_single(input, shape)
+        return ReshapeAlias.apply(input, shape)
+    return UnsafeView.apply(input, shape)
 
 
 class Transpose(Op):
@@ -230,8 +230,8 @@ def transpose(input, dim0: int, dim1: int):
     n = input._data.ndim
     d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
     if n == 0:  # transposing a 0-d tensor is a view of it
-        return Permute.apply_single(input, ())
-    return Transpose.apply_single(input, d0, d1)
+        return Permute.apply(input, ())
+    return Transpose.apply(input, d0, d1)
 
 
 swapaxes = swapdims = transpose
@@ -241,7 +241,7 @@ def t(input):
     n = input._data.ndim
     if n > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
-    return T.apply_single(input, 0, 1)
+    return T.apply(input, 0, 1)
 
 
 def permute(input, *dims):
@@ -257,7 +257,7 @@ def permute(input, *dims):
                            f"input.dim() = {n} is not equal to len(dims) = {len(dims)}")
     if len(set(dims)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply_single(input, dims)
+    return Permute.apply(input, dims)
 
 
 def expand(input, *sizes):
@@ -288,7 +288,7 @@ def expand(input, *sizes):
                                f"[{', '.join(map(str, sizes))}].  Tensor sizes: "
                                f"[{', '.join(map(str, shape))}]")
         out.append(s)
-    return Expand.apply_single(input, tuple(out))
+    return Expand.apply(input, tuple(out))
 
 
 
@@ -326,7 +326,7 @@ def squeeze(input, dim=None):
     shape = input._data.shape
     n = len(shape)
     if dim is None:
-        return Squeeze.apply_single(input, tuple(s for s in shape if s != 1))
+        return Squeeze.apply(input, tuple(s for s in shape if s != 1))
     if isinstance(dim, (tuple, list)):
         axes = {wrap_dim(d, n) for d in dim}
         op = SqueezeDims
@@ -339,7 +339,7 @@ def squeeze(input, dim=None):
 def unsqueeze(input, dim: int):
     shape = input._data.shape
     d = wrap_dim(dim, len(shape) + 1)
-    return Unsqueeze.apply_single(input, shape[:d] + (1,) + shape[d:])
+    return Unsqueeze.apply(input, shape[:d] + (1,) + shape[d:])
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
@@ -431,13 +431,13 @@ def movedim(input, source, destination):
         if len(set(ds)) != len(ds):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
     if n == 0:
-        return Permute.apply_single(input, ())
+        return Permute.apply(input, ())
     order = [None] * n
     for s, d in zip(src, dst):
         order[d] = s
     rest = iter(i for i in range(n) if i not in src)
     order = tuple(o if o is not None else next(rest) for o in order)
-    return Permute.apply_single(input, order)
+    return Permute.apply(input, order)
 
 
 moveaxis = movedim

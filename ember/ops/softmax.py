@@ -115,7 +115,7 @@ def _softmax_common(op, kernel, input, dim, dtype):
         where_ = "lastdim_kernel_impl" if axis == input.ndim - 1 or input.ndim == 0 else "kernel_impl"
         raise NotImplementedError(f'"{kernel}_{where_}" not implemented for '
                                   f"'{_cap(input.dtype)}'")
-    return op.apply_single(input, axis)
+    return op.apply(input, axis)
 
 
 def softmax(input, dim=None, _stacklevel: int = 3, dtype=None):

@@ -653,7 +653,7 @@ class Erfinv(Op):
 def _float_unary(op):
     """The public function of a float-valued unary op (integer inputs compute in default float)."""
     def fn(input, *, out=None):
-        y = op.apply_single(_float_input(input))
+        y = op.apply(_float_input(input))
         return y if out is None else _out(y, out)
 
     fn.__name__ = fn.__qualname__ = op.__name__.lower()
@@ -699,7 +699,7 @@ def _tensor_arg(input, name: str):
 def abs(input, *, out=None):
     if _tensor_arg(input, "abs")._data.dtype.kind == "b":
         raise _not_implemented("abs", input)
-    return _out(Abs.apply_single(input), out)
+    return _out(Abs.apply(input), out)
 
 
 absolute = abs
@@ -709,19 +709,19 @@ def relu(input):
     """max(x, 0); integer tensors stay integer, bool is refused (as PyTorch)."""
     if _tensor_arg(input, "relu")._data.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
-    return Relu.apply_single(input)
+    return Relu.apply(input)
 
 
 def sign(input, *, out=None):
     if _tensor_arg(input, "sign")._data.dtype.kind == "b":
         return _out(input.clone(), out)
-    return _out(Sign.apply_single(input), out)
+    return _out(Sign.apply(input), out)
 
 
 def sgn(input, *, out=None):
     if _tensor_arg(input, "sgn")._data.dtype.kind == "b":
         return _out(input.clone(), out)
-    return _out(Sgn.apply_single(input), out)
+    return _out(Sgn.apply(input), out)
 
 
 def _rounding(op, name):
@@ -731,7 +731,7 @@ def _rounding(op, name):
             return _out(input.clone(), out)
         if kind == "b":
             raise NotImplementedError(f'"{name}_vml_cpu" not implemented for \'Bool\'')
-        return _out(op.apply_single(input), out)
+        return _out(op.apply(input), out)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise {name}; integer tensors are returned as a copy."
@@ -756,7 +756,7 @@ def round(input, *, decimals: int = 0, out=None):
 def frac(input, *, out=None):
     if _tensor_arg(input, "frac")._data.dtype.kind in "biu":
         raise _not_implemented("frac", input)
-    return _out(Frac.apply_single(input), out)
+    return _out(Frac.apply(input), out)
 
 
 def square(input, *, out=None):

@@ -21,7 +21,7 @@ from .. import _dtype as _dt
 from .._tensor import Tensor, _new_tensor
 from ..autograd.grad_mode import enable_grad
 from ..backend import array_module
-from ..nn.modules._hooks import RemovableHandle
+from ..utils.hooks import RemovableHandle
 
 __all__ = ["Optimizer", "register_optimizer_step_post_hook", "register_optimizer_step_pre_hook"]
 

@@ -1,0 +1,149 @@
+"""Helpers every op family shares: PyTorch's type promotion for binary ops, broadcast checks.
+
+This module sits at the bottom of ops/: it imports only _op, _dtype and the backend, never another
+op family, so any family can import it without an import circle.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import _dtype as _dt
+from ..backend import array_module
+from . import _op
+
+_float = builtins.float
+_int = builtins.int
+_bool = builtins.bool
+
+
+# ---- dtype resolution shared by every binary op -----------------------------------------------
+
+
+def _np_scalar(value, np_dtype):
+    """A Python scalar as a NumPy scalar of `np_dtype`, wrapping integers as PyTorch does."""
+    return np.array(value).astype(np_dtype)[()]
+
+
+def _cast(x, np_dtype):
+    """Cast one forward operand (array or Python scalar) to the op's computation dtype."""
+    if np_dtype is None:
+        return x
+    if isinstance(x, (np.ndarray, np.generic)) or hasattr(x, "__cuda_array_interface__"):
+        return x if x.dtype == np_dtype else x.astype(np_dtype)
+    return _np_scalar(x, np_dtype)
+
+
+def _scalar_or_none(x):
+    """The Python number a forward received in place of a tensor (backward multiplies by it)."""
+    return None if hasattr(x, "shape") else x
+
+
+def result_dtype(a, b) -> _dt.dtype:
+    return _dt.result_type(a, b)
+
+
+def _check_operand(x) -> None:
+    if not isinstance(x, (_op.Tensor, _int, _float, _bool, np.number, np.bool_)):
+        raise TypeError(f"unsupported operand type: '{type(x).__name__}'; expected a Tensor or a "
+                        "number")
+
+
+def binary(op, a, b, *, float_only: bool = False, **kwargs):
+    """Apply a binary Op to Tensor/scalar operands after PyTorch's type promotion.
+
+    `float_only` ops (true division, atan2, ...) compute integer inputs in the default float dtype.
+    Ops with a `ufunc` skip apply() when nothing is recorded and no promotion is needed.
+    """
+    try:
+        T = _op.Tensor
+        if a.__class__ is T:
+            x = a._data
+            if b.__class__ is T:
+                y = b._data
+                if x.dtype is y.dtype and (not float_only or x.dtype.kind == "f"):
+                    if (a._requires_grad or b._requires_grad) and _grad_state.enabled:
+                        if not kwargs and x.__class__ is y.__class__:
+                            return op._apply2(a, b)  # record without apply's generic scan
+                        return op.apply(a, b, **kwargs)
+                    ufunc = op.ufunc
+                    if (ufunc is not None and not kwargs and x.__class__ is _ndarray
+                            and y.__class__ is _ndarray):
+                        out = ufunc(x, y)
+                        return _op._new_tensor(out if out.__class__ is _ndarray else _op.as_array(out))
+                    return op.apply(a, b, **kwargs)
+            elif x.dtype.kind == "f" and (b.__class__ is _float or (
+                    b.__class__ is _int and op.ufunc is not None and not kwargs
+                    and x.dtype.itemsize >= 4 and -_INT_EXACT <= b <= _INT_EXACT)):
+                # a float, or an int the float dtype holds exactly: NumPy casts it as PyTorch
+                if a._requires_grad and _grad_state.enabled:
+                    if not kwargs:
+                        return op._apply_scalar(a, b)  # record without apply's generic scan
+                    return op.apply(a, b, **kwargs)
+                ufunc = op.ufunc
+                if (ufunc is not None and not kwargs and x.__class__ is _ndarray
+                        and not (a._requires_grad and _grad_state.enabled)):
+                    out = ufunc(x, b)
+                    return _op._new_tensor(out if out.__class__ is _ndarray else _op.as_array(out))
+                return op.apply(a, b, **kwargs)
+        _check_operand(a)
+        _check_operand(b)
+        if not isinstance(a, T) and not isinstance(b, T):
+            from .creation import _wrapped_scalar
+
+            a = _wrapped_scalar(a)
+        d = _dt.result_type(a, b)
+        if float_only and not d.is_floating_point:
+            d = _dt.get_default_dtype()
+        return op.apply(a, b, dtype=d.np_dtype, **kwargs)
+    except ValueError:
+        check_broadcast(getattr(a, "shape", ()), getattr(b, "shape", ()))
+        raise
+
+
+def check_broadcast(sa, sb) -> tuple:
+    """The broadcast shape of two shapes, or PyTorch's RuntimeError naming the clashing dim."""
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    out = []
+    for i, (x, y) in enumerate(zip(pa, pb)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
+                               f"at non-singleton dimension {i}")
+        out.append(x if y == 1 else y)
+    return tuple(out)
+
+
+_ndarray = np.ndarray
+_grad_state = _op._grad_state
+_INT_EXACT = 1 << 53  # Python ints up to this convert to float64 exactly (then float32: once)
+_np_add = np.add
+_np_multiply = np.multiply
+_NO_SCALARS = (None, None)
+
+
+def _xp(x, y=None):
+    if isinstance(x, (np.ndarray, np.generic)):
+        return np
+    return array_module(x)
+
+
+def _float_input(x):
+    """Unary float ops promote integer tensors to the default float dtype (exp(int) is float)."""
+    if x.__class__ is not _op.Tensor and not isinstance(x, _op.Tensor):
+        raise TypeError(f"expected a Tensor as input, but got {type(x).__name__}")
+    if x._data.dtype.kind in "iub":
+        return x.to(_dt.get_default_dtype())
+    return x
+
+
+def _check_alpha(input, other, alpha) -> None:
+    """PyTorch refuses a float alpha for integer results and a bool alpha for non-bool ones."""
+    d = _dt.result_type(input, other)
+    if isinstance(alpha, _bool):
+        if d is not _dt.bool:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, _float) and not d.is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
