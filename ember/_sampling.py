@@ -7,7 +7,8 @@ arithmetic) are PyTorch's, found by reading ATen and checked bit for bit against
 - normal with numel >= 16 on a contiguous tensor: uniforms first, then Box-Muller over 16-wide
   blocks (pairs j, j + 8), the last 16 redrawn when numel % 16 != 0. float32 goes through the AVX2
   kernel, whose Cephes log/sincos polynomials (with GCC's FMA contraction) are emulated here
-  exactly; double uses libm. Smaller or strided tensors use a double Box-Muller with a cached
+  exactly; double uses libm (ember/_libm.py keeps that exact where NumPy's SIMD math
+  differs). Smaller or strided tensors use a double Box-Muller with a cached
   second value, per element.
 - integers: u32 % range, or u64 % range once range >= 2**28 (int64/int32/double).
 ARM and non-AVX2 x86 builds of PyTorch use libm instead of the AVX2 polynomials for float32
@@ -20,6 +21,8 @@ import math
 from fractions import Fraction
 
 import numpy as np
+
+from . import _libm
 
 _f32 = np.float32
 _f64 = np.float64
@@ -220,11 +223,11 @@ def normal_serial(g, n: int, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
     if rest:
         pairs = (rest + 1) // 2
         u = uniform53(g, 2 * pairs)
-        r = np.sqrt(-2.0 * np.log1p(-u[1::2]))
+        r = np.sqrt(-2.0 * _libm.log1p(-u[1::2]))
         theta = (2.0 * math.pi) * u[0::2]
         vals = np.empty(2 * pairs, _f64)
-        vals[0::2] = r * np.cos(theta)
-        vals[1::2] = r * np.sin(theta)
+        vals[0::2] = r * _libm.cos(theta)
+        vals[1::2] = r * _libm.sin(theta)
         out[k:] = vals[:rest]
         if rest % 2:
             g._normal_double = float(vals[-1])
@@ -274,11 +277,11 @@ def _normal_fill_double(g, n: int, mean: float, std: float) -> np.ndarray:
 
 def _box_muller_double(u: np.ndarray) -> np.ndarray:
     a = u.reshape(-1, 16)
-    radius = np.sqrt(-2.0 * np.log(1.0 - a[:, :8]))
+    radius = np.sqrt(-2.0 * _libm.log(1.0 - a[:, :8]))
     theta = (2.0 * math.pi) * a[:, 8:]
     out = np.empty_like(a)
-    out[:, :8] = radius * np.cos(theta)
-    out[:, 8:] = radius * np.sin(theta)
+    out[:, :8] = radius * _libm.cos(theta)
+    out[:, 8:] = radius * _libm.sin(theta)
     return out.reshape(-1)
 
 
@@ -573,20 +576,20 @@ def bernoulli_tensor(g, p: np.ndarray) -> np.ndarray:
 
 
 def exponential(g, n: int, lambd: float) -> np.ndarray:
-    return (-1.0 / lambd) * np.log1p(-uniform53(g, n))
+    return (-1.0 / lambd) * _libm.log1p(-uniform53(g, n))
 
 
 def geometric(g, n: int, p: float) -> np.ndarray:
     with np.errstate(divide="ignore"):
-        return np.ceil(np.log(uniform53(g, n)) / math.log1p(-p))
+        return np.ceil(_libm.log(uniform53(g, n)) / math.log1p(-p))
 
 
 def cauchy(g, n: int, median: float, sigma: float) -> np.ndarray:
-    return median + sigma * np.tan(math.pi * (uniform53(g, n) - 0.5))
+    return median + sigma * _libm.tan(math.pi * (uniform53(g, n) - 0.5))
 
 
 def log_normal(g, n: int, mean: float, std: float) -> np.ndarray:
-    return np.exp(normal_serial(g, n, mean, std))
+    return _libm.exp(normal_serial(g, n, mean, std))
 
 
 def multinomial(g, probs: np.ndarray, num_samples: int, replacement: bool) -> np.ndarray:

@@ -68,7 +68,7 @@ def run(name, p_drop=0.0, weight_decay=0.0, l1=0.0, epochs=300, patience=None):
 run("plain")
 run("L2", weight_decay=1e-2)
 run("L1", l1=1e-3)
-run("dropout", p_drop=0.2)
+run("dropout", p_drop=0.2, epochs=100)
 state = run("early stop", patience=20)
 restored = make_model()
 restored.load_state_dict(state)
