@@ -1,0 +1,8 @@
+"""torch.nn.parallel: DataParallel (the wrapped module itself on a host without GPUs, as torch's)
+and DistributedDataParallel (needs a process group, which ember cannot make yet)."""
+from __future__ import annotations
+
+from .data_parallel import DataParallel, data_parallel
+from .distributed import DistributedDataParallel
+
+__all__ = ["DataParallel", "DistributedDataParallel", "data_parallel"]
