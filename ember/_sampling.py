@@ -66,7 +66,7 @@ def fma64(a, b, c) -> np.ndarray:
     out = np.empty(a.shape, _f64)
     af, bf, cf, of = (v.reshape(-1) for v in (a, b, c, out))
     n = of.size
-    step = min(n, 1 << 14)
+    step = max(1, min(n, 1 << 14))  # an empty input still needs a non-zero loop step
     w = [np.empty(step, _f64) for _ in range(6)]
     with np.errstate(all="ignore"):
         for i in range(0, n, step):
@@ -150,7 +150,7 @@ def _fma32(x, scale, shift, out=None) -> np.ndarray:
         out = np.empty(x.shape, _f32)
     xf, of = x.reshape(-1), out.reshape(-1)
     n = xf.size
-    step = min(n, 1 << 16)
+    step = max(1, min(n, 1 << 16))  # an empty input still needs a non-zero loop step
     t = np.empty(step, _f64)
     lo = np.empty(step, np.int64)
     for i in range(0, n, step):
