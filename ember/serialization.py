@@ -6,13 +6,13 @@ one uncompressed, 64-byte aligned record `<name>/data/<key>` per storage, and sm
 `byteorder` and `.data/serialization_id` records. ember writes the torch names, so
 `torch.load(weights_only=True)` reads ember's files, and maps them back to ember objects on load.
 
-Loading is safe by default: `weights_only=True` runs a restricted unpickler that resolves only an
-exact allowlist of (module, name) globals (extend it with `add_safe_globals`) and refuses BUILD and
-object construction on anything else, so a malicious file cannot run code.
+Loading is safe by default: `weights_only=True` runs ember's own opcode loop (`_unpickler.py`),
+which resolves only an exact allowlist of (module, name) globals (extend it with
+`add_safe_globals`), checks the arguments of everything it calls and bounds the work and memory a
+file can cost; `_checkpoint_zip.py` reads the archive's records and writes saves atomically.
 """
 from __future__ import annotations
 
-import codecs
 import collections
 import contextlib
 import io
@@ -21,14 +21,16 @@ import os
 import pickle
 import struct
 import sys
-import tempfile
 import zipfile
-import zlib
 
 import numpy as np
 
 from . import _dtype as _dt
+from . import _unpickler
+from ._checkpoint_zip import ZipCheckpoint, save_to_path
+from ._checkpoint_zip import invalid as _invalid
 from ._tensor import Tensor, _contiguous_strides, _new_tensor
+from ._unpickler import StorageType
 from .device import device as _device
 from .size import Size
 
@@ -241,8 +243,9 @@ def save(obj, f, pickle_module=None, pickle_protocol: int = DEFAULT_PROTOCOL,
          _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False):
     """Save `obj` (tensors, state_dicts, modules, nested containers) as a torch zip checkpoint.
 
-    A path is written atomically: to a temporary file in the same folder, then renamed over the
-    target, so a crash mid-save never leaves a half-written checkpoint in its place.
+    A path is written atomically: to a temporary file in the target's folder, fsynced, then
+    renamed over the target (a symlink is written through; the file's mode is kept), so a crash
+    mid-save never leaves a half-written checkpoint in its place.
     """
     if not _use_new_zipfile_serialization:
         raise ValueError("ember.save writes only the zip checkpoint format "
@@ -250,25 +253,9 @@ def save(obj, f, pickle_module=None, pickle_protocol: int = DEFAULT_PROTOCOL,
     if pickle_module is not None and pickle_module is not pickle:
         raise ValueError("ember.save supports only the standard pickle module")
     if isinstance(f, (str, os.PathLike)):
-        path = os.fspath(f)
-        folder = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(folder):
-            raise RuntimeError(f"Parent directory {folder} does not exist.")
-        prefix = os.path.splitext(os.path.basename(path))[0] or "archive"
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                _write_archive(fh, obj, prefix, pickle_protocol, not _disable_byteorder_record)
-                fh.flush()
-                os.fsync(fh.fileno())
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        prefix = os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
+        save_to_path(f, lambda fh: _write_archive(fh, obj, prefix, pickle_protocol,
+                                                  not _disable_byteorder_record))
         return
     if not hasattr(f, "write"):
         raise AttributeError(f"'{type(f).__name__}' object has no attribute 'write'")
@@ -282,15 +269,6 @@ def save(obj, f, pickle_module=None, pickle_protocol: int = DEFAULT_PROTOCOL,
 
 
 # ---- loading: torch names -> ember objects ------------------------------------------------------
-
-
-class _StorageType:
-    """What `torch.FloatStorage` (etc.) unpickles to: just the element dtype."""
-
-    __slots__ = ("dtype",)
-
-    def __init__(self, dtype) -> None:
-        self.dtype = dtype
 
 
 class TypedStorage:
@@ -336,28 +314,52 @@ class TypedStorage:
         return f"TypedStorage(dtype={self.dtype}, device={self.device}, size={self.size()})"
 
 
-def _check_ints(name: str, values) -> tuple:
-    if not isinstance(values, (tuple, list)) or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
-        raise RuntimeError(f"invalid tensor {name} in checkpoint: {values!r}")
+_INT64 = 1 << 63
+_MAX_DIMS = 64
+
+
+def _machine_ints(what: str, values) -> tuple:
+    """A size or stride: at most 64 ints, each an int64, checked before any arithmetic."""
+    if type(values) not in (tuple, list, Size) or len(values) > _MAX_DIMS:
+        raise RuntimeError(f"invalid tensor {what} in checkpoint: expected a tuple of at most "
+                           f"{_MAX_DIMS} ints, got {_unpickler.describe(values)}")
+    for v in values:
+        if type(v) is not int:
+            raise RuntimeError(f"invalid tensor {what} in checkpoint: an element is "
+                               f"{_unpickler.describe(v)}, not an int")
+        if not -_INT64 <= v < _INT64:
+            raise RuntimeError(f"invalid tensor {what} in checkpoint: {_unpickler.describe(v)} "
+                               "overflows int64")
     return tuple(values)
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
     """torch._utils._rebuild_tensor: a view of `storage` (bounds checked: no reads past it)."""
     if not isinstance(storage, TypedStorage):
-        raise RuntimeError(f"invalid storage in checkpoint: {type(storage).__name__}")  # noqa: TRY004
-    size = _check_ints("size", size)
-    stride = _check_ints("stride", stride)
-    (offset,) = _check_ints("storage offset", (storage_offset,))
+        raise RuntimeError("invalid storage in checkpoint: "  # noqa: TRY004
+                           f"{_unpickler.describe(storage)}")
+    size = _machine_ints("size", size)
+    stride = _machine_ints("stride", stride)
+    (offset,) = _machine_ints("storage offset", (storage_offset,))
     if len(size) != len(stride):
-        raise RuntimeError(f"tensor size {size} and stride {stride} differ in length")
-    flat = storage._array
+        raise RuntimeError(f"tensor size {list(size)} and stride {list(stride)} differ in length")
     numel = 1
     for n in size:
         numel *= n
-    if numel == 0:
-        return _new_tensor(flat[:0].reshape(size))
+        if n < 0 or numel >= _INT64:
+            raise RuntimeError("numel: integer multiplication overflow")
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    flat = storage._array
+    if numel == 0:  # no bytes to read: any strides and offset (as torch); NumPy's shape limits
+        try:
+            return _new_tensor(flat[:0].reshape(size))
+        except ValueError:
+            raise RuntimeError(f"ember cannot represent an empty tensor of size {list(size)} "
+                               "(NumPy's limit on the product of the sizes)") from None
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
     end = offset + sum((n - 1) * s for n, s in zip(size, stride))
     if end >= flat.size:
         raise RuntimeError(f"tensor of size {list(size)}, stride {list(stride)} and offset "
@@ -366,14 +368,15 @@ def _rebuild_tensor(storage, storage_offset, size, stride):
         t = _new_tensor(flat.reshape(size))
     else:
         item = flat.itemsize
+        strides = tuple(s * item if n > 1 else min(s, flat.size) * item
+                        for n, s in zip(size, stride))
         if flat.__class__ is np.ndarray:
             data = np.ndarray(size, flat.dtype, buffer=flat, offset=offset * item,
-                              strides=tuple(s * item for s in stride))
+                              strides=strides)
         else:  # device arrays: the backend's as_strided over the tail of the storage
             from .backend import array_module
 
-            data = array_module(flat).lib.stride_tricks.as_strided(
-                flat[offset:], size, tuple(s * item for s in stride))
+            data = array_module(flat).lib.stride_tricks.as_strided(flat[offset:], size, strides)
         t = _new_tensor(data)
         t._base = _storage_base(storage)  # storage_offset() reads the offset against this base
     if storage._first is None and storage._base_tensor is None:
@@ -392,10 +395,16 @@ def _storage_base(storage) -> Tensor:
     return storage._base_tensor
 
 
+def _flag(value) -> bool:
+    if type(value) not in (bool, int):
+        raise RuntimeError(f"invalid requires_grad in checkpoint: {_unpickler.describe(value)}")
+    return bool(value)
+
+
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks,
                        metadata=None):
     t = _rebuild_tensor(storage, storage_offset, size, stride)
-    if requires_grad:
+    if _flag(requires_grad):
         t.requires_grad_(True)
     return t
 
@@ -404,8 +413,13 @@ def _rebuild_parameter(data, requires_grad, backward_hooks):
     from .nn.parameter import Parameter
 
     if not isinstance(data, Tensor):
-        raise RuntimeError(f"invalid Parameter in checkpoint: {type(data).__name__}")  # noqa: TRY004
-    return Parameter(data, bool(requires_grad))
+        raise RuntimeError("invalid Parameter in checkpoint: "  # noqa: TRY004
+                           f"{_unpickler.describe(data)}")
+    return Parameter(data, _flag(requires_grad))
+
+
+def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
+    return _rebuild_parameter(data, requires_grad, backward_hooks)
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
@@ -413,16 +427,18 @@ def _rebuild_from_type_v2(func, new_type, args, state):
     from .nn.parameter import Parameter
 
     if func not in (_rebuild_tensor_v2, _rebuild_parameter, _rebuild_tensor):  # allowlisted only
-        raise pickle.UnpicklingError("Weights only load failed: _rebuild_from_type_v2 with "
-                                     f"unsupported function {func!r}")
+        raise _unpickler.refused(f"_rebuild_from_type_v2 with {_unpickler.describe(func)}")
+    if type(args) is not tuple or not (new_type is Tensor or new_type is Parameter):
+        raise _unpickler.refused("_rebuild_from_type_v2 of anything but a Tensor or Parameter")
     ret = func(*args)
     if new_type is Parameter and not isinstance(ret, Parameter):
         ret = Parameter(ret, ret.requires_grad)
-    if isinstance(state, dict):
-        for k, v in state.items():
-            if not isinstance(k, str) or k.startswith("_"):
-                raise pickle.UnpicklingError(f"Weights only load failed: tensor attribute {k!r}")
-            setattr(ret, k, v)
+    if state is not None and type(state) is not dict:
+        raise _unpickler.refused(f"tensor state {_unpickler.describe(state)}")
+    for k, v in (state or {}).items():
+        if type(k) is not str or k.startswith("_") or hasattr(type(ret), k):
+            raise _unpickler.refused(f"tensor attribute {_unpickler.describe(k)}")
+        setattr(ret, k, v)
     return ret
 
 
@@ -430,24 +446,9 @@ def _get_layout(name):
     from . import strided
 
     if name != "torch.strided":
-        raise RuntimeError(f"ember supports only the strided layout, not {name}")
+        raise RuntimeError(f"ember supports only the strided layout, not "
+                           f"{_unpickler.describe(name)}")
     return strided
-
-
-def _bytearray(data=b"", encoding="latin-1"):
-    """bytearray as pickle rebuilds it; never bytearray(n), which would allocate n bytes."""
-    if isinstance(data, str) and encoding in ("latin1", "latin-1"):
-        return bytearray(data, encoding)
-    if not isinstance(data, (bytes, bytearray, list, tuple)):
-        raise _refused(f"bytearray({type(data).__name__})")
-    return bytearray(data)
-
-
-def _encode(obj, encoding="utf-8"):
-    """_codecs.encode as pickle uses it for bytes (latin1 only: no arbitrary codecs)."""
-    if encoding not in ("latin1", "latin-1") or not isinstance(obj, str):
-        raise _refused(f"_codecs.encode with {encoding!r}")
-    return codecs.encode(obj, encoding)
 
 
 def _torch_names() -> dict:
@@ -458,107 +459,44 @@ def _torch_names() -> dict:
         ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
         ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
         ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
-        ("torch._utils", "_rebuild_parameter_with_state"): (
-            lambda data, requires_grad, hooks, state: _rebuild_parameter(data, requires_grad, hooks)),
+        ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
         ("torch._tensor", "_rebuild_from_type_v2"): _rebuild_from_type_v2,
         ("torch.serialization", "_get_layout"): _get_layout,
         ("torch.nn.parameter", "Parameter"): Parameter,
         ("torch", "Tensor"): Tensor,
         ("torch", "device"): _device,
         ("torch", "Size"): Size,
-        ("torch", "UntypedStorage"): _StorageType(_dt.uint8),
-        ("torch.storage", "UntypedStorage"): _StorageType(_dt.uint8),
+        ("torch", "UntypedStorage"): StorageType(_dt.uint8),
+        ("torch.storage", "UntypedStorage"): StorageType(_dt.uint8),
     }
     for dname, sname in _STORAGE_NAMES.items():
         d = _dt._BY_NAME[dname]
-        names["torch", sname] = _StorageType(d)
+        names["torch", sname] = StorageType(d)
         names["torch", dname] = d
     return names
 
 
-_SAFE_BUILTINS = {
-    ("collections", "OrderedDict"): collections.OrderedDict,
-    ("collections", "Counter"): collections.Counter,
-    ("_codecs", "encode"): _encode,
-}
-for _mod in ("builtins", "__builtin__"):  # protocols 0-2 spell builtins the Python 2 way
-    _SAFE_BUILTINS.update({(_mod, "set"): set, (_mod, "frozenset"): frozenset,
-                           (_mod, "bytearray"): _bytearray, (_mod, "complex"): complex})
 _TORCH_NAMES: dict = {}
-_BUILD_OK = (collections.OrderedDict, collections.Counter)
+_GUARDS: dict = {}  # id(callable) -> (callable, argument check): what REDUCE may call
 
 
-def _forbidden(module: str, name: str) -> pickle.UnpicklingError:
-    hint = (" (a torch type ember does not support)" if module.split(".")[0] == "torch"
-            else "")
-    return pickle.UnpicklingError(
-        f"Weights only load failed: unsupported global: GLOBAL {module}.{name} is not an allowed "
-        f"global{hint}. If you trust this file, allow it with ember.serialization."
-        f"add_safe_globals([{name}]) or load with weights_only=False (which can run arbitrary "
-        "code).")
+def _init_names() -> None:
+    from .nn.parameter import Parameter
+
+    _TORCH_NAMES.update(_torch_names())
+    _GUARDS.update(_unpickler.builtin_guards(Size, _device, Parameter))
+    for f in (_rebuild_tensor_v2, _rebuild_tensor, _rebuild_parameter,
+              _rebuild_parameter_with_state, _rebuild_from_type_v2, _get_layout):
+        _GUARDS[id(f)] = (f, lambda args: None)  # each checks its own arguments
 
 
-def _refused(what: str) -> pickle.UnpicklingError:
-    return pickle.UnpicklingError(f"Weights only load failed: {what} is not allowed")
-
-
-class _SafeUnpickler(pickle._Unpickler):
-    """The weights_only unpickler: an exact (module, name) allowlist; BUILD and object creation
-    only for allowlisted containers and user-added classes. Nothing else can be called."""
-
-    dispatch = dict(pickle._Unpickler.dispatch)  # noqa: RUF012 - pickle's opcode table
-
-    def __init__(self, file, persistent_load) -> None:
-        super().__init__(file, encoding="utf-8")
-        self.persistent_load = persistent_load
-
-    def find_class(self, module, name):
-        key = (module, name)
-        obj = _SAFE_BUILTINS.get(key) or _TORCH_NAMES.get(key) or _user_globals.get(key)
-        if obj is None:
-            raise _forbidden(module, name)
-        return obj
-
-    def load_reduce(self):
-        func = self.stack[-2]
-        if func is Tensor or isinstance(func, _StorageType):
-            raise _refused(f"calling {func!r}")
-        super().load_reduce()
-
-    def load_build(self):
-        inst, state = self.stack[-2], self.stack[-1]
-        cls = type(inst)
-        if cls in _BUILD_OK:
-            if not isinstance(state, dict) or not all(isinstance(k, str) for k in state):
-                raise _refused(f"BUILD on {cls.__name__} with state {type(state).__name__}")
-            self.stack.pop()
-            inst.__dict__.update(state)
-        elif cls in _user_globals.values():
-            super().load_build()
-        else:
-            raise _refused(f"BUILD on {cls.__name__} (add its class with add_safe_globals)")
-
-    def _check(self, klass, what: str) -> None:
-        if not (klass in _BUILD_OK or klass in (set, frozenset, complex) or (
-                isinstance(klass, type) and klass in _user_globals.values())):
-            raise _refused(f"{what} of {klass!r}")
-
-    def load_newobj(self):
-        self._check(self.stack[-2], "NEWOBJ")
-        super().load_newobj()
-
-    def load_newobj_ex(self):
-        self._check(self.stack[-3], "NEWOBJ_EX")
-        super().load_newobj_ex()
-
-    def _instantiate(self, klass, args):
-        self._check(klass, "INST/OBJ")
-        super()._instantiate(klass, args)
-
-    dispatch[pickle.REDUCE[0]] = load_reduce
-    dispatch[pickle.BUILD[0]] = load_build
-    dispatch[pickle.NEWOBJ[0]] = load_newobj
-    dispatch[pickle.NEWOBJ_EX[0]] = load_newobj_ex
+def _find_class(module: str, name: str):
+    key = (module, name)
+    obj = (_unpickler.SAFE_BUILTINS.get(key) or _TORCH_NAMES.get(key)
+           or _user_globals.get(key))
+    if obj is None:
+        raise _unpickler.forbidden(module, name)
+    return obj
 
 
 class _FullUnpickler(pickle.Unpickler):
@@ -586,30 +524,36 @@ class _Restorer:
         self.read_record = read_record
         self.map_location = map_location
         self.swap = byteorder != sys.byteorder
-        self.cache: dict = {}
+        self.cache: dict = {}  # key -> (storage, dtype)
 
     def __call__(self, pid):
-        if not isinstance(pid, tuple) or len(pid) < 5 or pid[0] != "storage":
-            raise pickle.UnpicklingError(f"Weights only load failed: unsupported persistent id "
-                                         f"{pid!r}")
+        if (type(pid) is not tuple or len(pid) not in (5, 6) or pid[0] not in ("storage",
+                                                                               b"storage")
+                or len(pid) == 6 and pid[5] is not None):
+            raise pickle.UnpicklingError("Weights only load failed: unsupported persistent id "
+                                         f"{_unpickler.describe(pid)}")
         _, stype, key, location, numel = pid[:5]
-        if not isinstance(stype, _StorageType):
-            raise pickle.UnpicklingError(f"invalid storage type in checkpoint: {stype!r}")
-        key = str(key)
-        storage = self.cache.get(key)
-        if storage is not None:
-            return storage
-        if not isinstance(numel, int) or numel < 0:
-            raise pickle.UnpicklingError(f"invalid storage size in checkpoint: {numel!r}")
-        np_dtype = _dt.to_numpy_dtype(stype.dtype)
-        flat = self.read_record(key, np_dtype, numel)
-        if flat.size != numel:
-            raise _invalid("the checkpoint", f"storage {key} holds {flat.size} elements, not "
-                           f"{numel}")
+        if not isinstance(stype, StorageType):
+            raise pickle.UnpicklingError("invalid storage type in checkpoint: "
+                                         f"{_unpickler.describe(stype)}")
+        if type(key) is not str or type(location) is not str or len(location) > 64:
+            raise pickle.UnpicklingError("invalid storage key or location in checkpoint: "
+                                         f"{_unpickler.describe(key)}, "
+                                         f"{_unpickler.describe(location)}")
+        cached = self.cache.get(key)
+        if cached is not None:
+            if cached[1] != stype.dtype:
+                raise RuntimeError(f"storage {key[:100]!r} is used with two dtypes "
+                                   f"({cached[1]} and {stype.dtype}): the checkpoint is corrupt")
+            return cached[0]
+        if type(numel) is not int or not 0 <= numel < _INT64 // 16:
+            raise pickle.UnpicklingError("invalid storage size in checkpoint: "
+                                         f"{_unpickler.describe(numel)}")
+        flat = self.read_record(key, _dt.to_numpy_dtype(stype.dtype), numel)
         if self.swap:
             flat = flat.byteswap()
-        storage = self._place(TypedStorage(flat), str(location))
-        self.cache[key] = storage
+        storage = self._place(TypedStorage(flat), location)
+        self.cache[key] = (storage, stype.dtype)
         return storage
 
     def _place(self, storage, location: str):
@@ -637,94 +581,50 @@ class _Restorer:
         return storage.to(target) if target != storage.device else storage
 
 
-def _invalid(what: str, err=None) -> RuntimeError:
-    detail = f" ({err})" if err is not None else ""
-    return RuntimeError(f"{what} is not a valid or complete ember/PyTorch checkpoint: the file is "
-                        f"truncated or corrupt{detail}")
+def _load_zip(fh, name: str, map_location, weights_only: bool, mm, pickle_kwargs):
+    ck = ZipCheckpoint(fh, name, mm)
+    restorer = _Restorer(ck.storage, map_location, ck.byteorder)
+    return _unpickle(ck.data_pkl, 0, name, restorer, weights_only, pickle_kwargs)[0]
 
 
-def _data_offset(fh, info: zipfile.ZipInfo) -> int:
-    """Where a stored record's bytes start (after its local header, whose extra may differ)."""
-    fh.seek(info.header_offset)
-    header = fh.read(30)
-    if len(header) != 30 or header[:4] != b"PK\x03\x04":
-        raise _invalid("the archive", "bad local header")
-    name_len, extra_len = struct.unpack("<HH", header[26:30])
-    return info.header_offset + 30 + name_len + extra_len
-
-
-def _load_zip(fh, name: str, map_location, unpickler, mm, pickle_kwargs):
-    try:
-        zf = zipfile.ZipFile(fh)
-        pkl = [n for n in zf.namelist() if n.endswith("data.pkl") and n.count("/") == 1]
-        if len(pkl) != 1:
-            raise _invalid(name, "no data.pkl record")
-        prefix = pkl[0][: -len("data.pkl")]
-        names = set(zf.namelist())
-        byteorder = (zf.read(prefix + "byteorder").decode() if prefix + "byteorder" in names
-                     else "little")
-        data_pkl = zf.read(pkl[0])
-    except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError) as e:
-        raise _invalid(name, e) from e
-    if byteorder not in ("little", "big"):
-        raise _invalid(name, f"unknown byte order {byteorder!r}")
-
-    def read_record(key: str, np_dtype, numel: int):
-        rec = f"{prefix}data/{key}"
+def _unpickle(data: bytes, pos: int, name, restorer, weights_only: bool, pickle_kwargs):
+    """(the object of the pickle at data[pos:], the position after its STOP opcode)."""
+    if not weights_only:
+        src = io.BytesIO(data)
+        src.seek(pos)
+        up = _FullUnpickler(src, restorer, **pickle_kwargs)
         try:
-            info = zf.getinfo(rec)
-        except KeyError:
-            raise _invalid(name, f"missing record {rec}") from None
-        n = info.file_size // np_dtype.itemsize
-        if info.file_size % np_dtype.itemsize:
-            raise _invalid(name, f"record {rec} has a partial element")
-        if info.compress_type != zipfile.ZIP_STORED:
-            try:
-                return np.frombuffer(bytearray(zf.read(rec)), np_dtype)
-            except (zipfile.BadZipFile, zlib.error, EOFError) as e:
-                raise _invalid(name, e) from e
-        start = _data_offset(fh, info)
-        if mm is not None:
-            if start + info.file_size > len(mm):
-                raise _invalid(name, f"record {rec} runs past the end of the file")
-            return np.ndarray((n,), np_dtype, buffer=mm, offset=start)
-        out = np.empty(n, np_dtype)
-        fh.seek(start)
-        got = fh.readinto(memoryview(out.view(np.uint8)))
-        if got != info.file_size:
-            raise _invalid(name, f"record {rec} is cut short")
-        return out
-
-    restorer = _Restorer(read_record, map_location, byteorder)
-    return _unpickle(data_pkl, name, restorer, unpickler, pickle_kwargs)
-
-
-def _unpickle(data, name, restorer, unpickler, pickle_kwargs):
-    src = io.BytesIO(data) if not hasattr(data, "read") else data
-    if unpickler is _SafeUnpickler:
-        up = _SafeUnpickler(src, restorer)
-    else:
-        up = unpickler(src, restorer, **pickle_kwargs)
+            return up.load(), src.tell()
+        except (EOFError, struct.error) as e:
+            raise _invalid(name, e) from e
+    up = _unpickler.Unpickler(data, _find_class, restorer, _GUARDS, _user_globals.values(), pos)
     try:
-        return up.load()
+        return up.load(), up.pos
+    except RecursionError:
+        raise pickle.UnpicklingError("Weights only load failed: the pickle nests too deeply") \
+            from None
     except (pickle.UnpicklingError, RuntimeError):
         raise
     except (EOFError, ValueError, KeyError, IndexError, struct.error) as e:
         raise _invalid(name, e) from e
-    except Exception as e:
-        if unpickler is not _SafeUnpickler:
-            raise
-        raise pickle.UnpicklingError(f"Weights only load failed: {type(e).__name__}: {e}") from e
+    except Exception as e:  # noqa: BLE001 - any other failure of a file is a refused load
+        raise pickle.UnpicklingError(f"Weights only load failed: {type(e).__name__}: "
+                                     f"{str(e)[:300]}") from None
 
 
-def _load_legacy(fh, name, map_location, unpickler, pickle_kwargs):
+def _load_legacy(fh, name, map_location, weights_only, pickle_kwargs):
     """torch's pre-1.6 format: magic, protocol, sys_info, data pickle, storage keys, raw storages.
 
     Tensors are rebuilt over empty storages that are filled once the raw data is reached; so
     storages load to the CPU only (map_location may name the CPU, or be a callable returning None).
+    Those storages together may not claim more bytes than the rest of the file holds.
     """
+    data, pos = fh.read(), 0
+
     def header():
-        return _unpickle(fh, name, _no_pid, _SafeUnpickler, {})
+        nonlocal pos
+        obj, pos = _unpickle(data, pos, name, _no_pid, True, {})
+        return obj
 
     if header() != _LEGACY_MAGIC:
         raise _invalid(name, "neither a zip archive nor torch's legacy format")
@@ -735,8 +635,12 @@ def _load_legacy(fh, name, map_location, unpickler, pickle_kwargs):
     if not (map_location is None or callable(map_location) or map_location == _device("cpu")):
         raise RuntimeError("ember loads legacy (non-zip) checkpoints to the CPU only")
     arrays: dict = {}
+    room = [len(data) - pos]  # bytes left for the storages
 
     def empty_record(key: str, np_dtype, numel: int):
+        room[0] -= numel * np_dtype.itemsize
+        if room[0] < 0:
+            raise _invalid(name, "its storages claim more bytes than the file holds")
         arrays[key] = np.empty(numel, np_dtype)  # filled once the raw storages are reached
         return arrays[key]
 
@@ -747,27 +651,29 @@ def _load_legacy(fh, name, map_location, unpickler, pickle_kwargs):
         return storage
 
     restorer = _Restorer(empty_record, on_cpu, sys.byteorder)
-    obj = _unpickle(fh, name, restorer, unpickler, pickle_kwargs)
+    obj, pos = _unpickle(data, pos, name, restorer, weights_only, pickle_kwargs)
     keys = header()
-    if not isinstance(keys, list):
+    if type(keys) is not list or not all(type(k) is str for k in keys):
         raise _invalid(name, "bad storage key list")
     for key in keys:
-        size_bytes = fh.read(8)
-        if len(size_bytes) != 8:
-            raise _invalid(name, f"storage {key} is missing")
-        (numel,) = struct.unpack("<q" if little else ">q", size_bytes)
-        out = arrays.get(str(key))
+        if pos + 8 > len(data):
+            raise _invalid(name, f"storage {key[:100]} is missing")
+        (numel,) = struct.unpack_from("<q" if little else ">q", data, pos)
+        out = arrays.get(key)
         if out is None or out.size != numel:
-            raise _invalid(name, f"storage {key} does not match the data pickle")
-        if fh.readinto(memoryview(out.view(np.uint8))) != out.nbytes:
-            raise _invalid(name, f"storage {key} is cut short")
+            raise _invalid(name, f"storage {key[:100]} does not match the data pickle")
+        pos += 8
+        if pos + out.nbytes > len(data):
+            raise _invalid(name, f"storage {key[:100]} is cut short")
+        out.view(np.uint8)[:] = np.frombuffer(data, np.uint8, out.nbytes, pos)
+        pos += out.nbytes
         if little != (sys.byteorder == "little"):
             out.byteswap(inplace=True)
     return obj
 
 
 def _no_pid(pid):
-    raise pickle.UnpicklingError(f"unexpected persistent id {pid!r} in a checkpoint header")
+    raise pickle.UnpicklingError("unexpected persistent id in a checkpoint header")
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None = True,
@@ -781,9 +687,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None 
     callable (storage, location) -> storage or None. mmap=True maps a file path's storages
     copy-on-write instead of reading them (zip format, uncompressed records).
     """
-    global _TORCH_NAMES
     if not _TORCH_NAMES:
-        _TORCH_NAMES = _torch_names()
+        _init_names()
     if weights_only is None:
         weights_only = True
     if weights_only:
@@ -793,11 +698,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None 
         if pickle_load_args:
             raise TypeError(f"load() got unexpected keyword arguments "
                             f"{sorted(pickle_load_args)} with weights_only=True")
-        unpickler = _SafeUnpickler
     else:
         if pickle_module is not None and pickle_module is not pickle:
             raise ValueError("ember.load supports only the standard pickle module")
-        unpickler = _FullUnpickler
     if isinstance(map_location, str) or isinstance(map_location, int) and not isinstance(
             map_location, bool):
         map_location = _device(map_location)
@@ -815,8 +718,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None 
             raise _invalid(name, "the file is empty")
         if magic == b"PK\x03\x04":
             mm = _mmap.mmap(fh.fileno(), 0, access=_mmap.ACCESS_COPY) if mmap else None
-            return _load_zip(fh, name, map_location, unpickler, mm, pickle_load_args)
+            return _load_zip(fh, name, map_location, weights_only, mm, pickle_load_args)
         if mmap:
             raise RuntimeError("mmap can only be used with files saved with "
                                "`torch.save(_use_new_zipfile_serialization=True)`")
-        return _load_legacy(fh, name, map_location, unpickler, pickle_load_args)
+        return _load_legacy(fh, name, map_location, weights_only, pickle_load_args)

@@ -1,7 +1,7 @@
 """ember.load is safe by default: malicious pickles (os.system, eval, exec, subprocess through
-GLOBAL/STACK_GLOBAL + REDUCE, INST, OBJ, NEWOBJ, BUILD, EXT; protocols 0-5; bare and inside a
-valid zip checkpoint) raise pickle.UnpicklingError naming the global, and a marker file proves
-no code ran. weights_only=False does run them (so the marker test can fail), and
+GLOBAL/STACK_GLOBAL + REDUCE, INST, OBJ, NEWOBJ, BUILD; protocols 0-5; bare and inside a
+valid zip checkpoint) raise pickle.UnpicklingError naming the global, EXT opcodes are refused as
+torch refuses them, and a marker file proves no code ran. weights_only=False does run them (so the marker test can fail), and
 add_safe_globals / safe_globals extend the allowlist exactly."""
 from __future__ import annotations
 
@@ -143,15 +143,22 @@ def test_newobj_of_allowed_class_refused():
         _load_bytes(_zip_with(data))
 
 
-def test_ext_opcode_goes_through_the_allowlist(marker):
+@pytest.mark.parametrize("opcode", [b"\x82\xf0", b"\x83\xf0\x07", b"\x84\xf0\x07\x00\x00"])
+def test_ext_opcodes_refused(opcode, marker):
+    """EXT1/2/4 resolve through copyreg's registry, not the allowlist: refused, as torch does."""
     copyreg.add_extension("os", "system", 0x7F0)
+    copyreg.add_extension("os", "popen", 0xF0)
     try:
-        data = b"\x80\x02\x83\xf0\x07X" + len(f"touch {marker}").to_bytes(4, "little") + \
-            f"touch {marker}".encode() + b"\x85R."
-        with pytest.raises(pickle.UnpicklingError, match="os.system"):
+        pickle.loads(b"\x80\x02\x82\xf0.")  # one resolution fills copyreg._extension_cache
+        cmd = f"touch {marker}".encode()
+        data = b"\x80\x02" + opcode + b"X" + len(cmd).to_bytes(4, "little") + cmd + b"\x85R."
+        with pytest.raises(pickle.UnpicklingError, match="EXT"):
             _load_bytes(_zip_with(data))
+        with pytest.raises(pickle.UnpicklingError, match="Unsupported operand 13"):
+            torch.load(io.BytesIO(_zip_with(data)), weights_only=True)
     finally:
         copyreg.remove_extension("os", "system", 0x7F0)
+        copyreg.remove_extension("os", "popen", 0xF0)
     assert not marker.exists()
 
 

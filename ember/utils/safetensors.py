@@ -16,6 +16,7 @@ import sys
 import numpy as np
 
 from .. import _dtype as _dt
+from .._checkpoint_zip import save_to_path
 from .._tensor import Tensor, _new_tensor
 
 __all__ = ["SafetensorError", "load", "load_file", "load_model", "save", "save_file",
@@ -29,6 +30,12 @@ _DTYPES = {code: name for name, code in _CODES.items()}
 _RANK = {"bool": 0, "uint8": 1, "int8": 2, "int16": 3, "float16": 4, "bfloat16": 5, "int32": 6,
          "float32": 7, "float64": 8, "int64": 9}
 _MAX_HEADER = 100_000_000  # the reference implementation's limit on the JSON header
+_U64 = 1 << 64
+# Every dtype name the reference accepts, with its size in bits (ember loads the ten above).
+_BITS = {"BOOL": 8, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "U8": 8, "I8": 8, "F8_E5M2": 8,
+         "F8_E4M3": 8, "F8_E8M0": 8, "F8_E4M3FNUZ": 8, "F8_E5M2FNUZ": 8, "I16": 16, "U16": 16,
+         "F16": 16, "BF16": 16, "I32": 32, "U32": 32, "F32": 32, "C64": 64, "F64": 64,
+         "I64": 64, "U64": 64}
 
 
 class SafetensorError(Exception):
@@ -81,19 +88,72 @@ def save(tensors: dict, metadata: dict | None = None) -> bytes:
 
 
 def save_file(tensors: dict, filename, metadata: dict | None = None) -> None:
-    """Write a dict of tensors to a .safetensors file (atomically: temp file, then rename)."""
+    """Write a dict of tensors to a .safetensors file (atomically, as ember.save writes)."""
     head, arrays = _serialize(tensors, metadata)
-    path = os.fspath(filename)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(head)
-            fh.writelines(memoryview(a.reshape(-1).view(np.uint8)) for a in arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    def write(fh) -> None:
+        fh.write(head)
+        fh.writelines(memoryview(a.reshape(-1).view(np.uint8)) for a in arrays)
+
+    save_to_path(filename, write)
+
+
+def _bad(why: str) -> SafetensorError:
+    return SafetensorError(f"Error while deserializing header: {why}")
+
+
+def _usizes(value, what: str, name: str, length: int | None = None) -> list:
+    """A JSON list of unsigned 64-bit ints (no bools, floats or strings), as the reference's."""
+    if type(value) is not list or length is not None and len(value) != length:
+        raise _bad(f"tensor {name[:100]!r}: {what} must be a list of "
+                   f"{length or 'any number of'} unsigned integers")
+    if not all(type(v) is int and 0 <= v < _U64 for v in value):
+        raise _bad(f"tensor {name[:100]!r}: {what} holds a value that is not an unsigned "
+                   "64-bit integer")
+    return value
+
+
+def _validate(header: dict, buffer_len: int) -> list:
+    """[(begin, end, name, dtype, shape)] sorted by offset: every check the reference makes."""
+    metadata = header.pop("__metadata__", None)
+    if metadata is not None and not (type(metadata) is dict and all(
+            type(v) is str for v in metadata.values())):
+        raise _bad("__metadata__ must be a map of str to str")
+    entries = []
+    for name, info in header.items():
+        if type(info) is not dict or not {"dtype", "shape", "data_offsets"} <= info.keys():
+            raise _bad(f"tensor {name[:100]!r} needs dtype, shape and data_offsets")
+        code = info["dtype"]
+        if type(code) is not str or code not in _BITS:
+            raise _bad(f"tensor {name[:100]!r} has an unknown dtype")
+        shape = _usizes(info["shape"], "shape", name)
+        begin, end = _usizes(info["data_offsets"], "data_offsets", name, 2)
+        entries.append((begin, end, name, code, shape))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    pos = 0
+    for begin, end, name, code, shape in entries:
+        if begin != pos or end < begin:
+            raise _bad(f"invalid offset for tensor {name[:100]!r} (a hole or an overlap)")
+        pos = end
+        nbits = _BITS[code]
+        for d in shape:  # overflow checked at each step, as the reference's checked_mul
+            nbits *= d
+            if nbits >= _U64 * 8:
+                raise _bad("overflow computing buffer size from shape and/or element type")
+        if end - begin != nbits // 8:
+            raise _bad(f"tensor {name[:100]!r} has offsets {[begin, end]} that do not fit its "
+                       f"shape {shape}")
+    if pos != buffer_len:
+        raise _bad(f"the data buffer size {buffer_len} does not match the header ({pos} bytes);"
+                   " the file is truncated or corrupt (incomplete metadata, file not fully "
+                   "covered)")
+    out = []
+    for begin, end, name, code, shape in entries:
+        if code not in _DTYPES:
+            raise SafetensorError(f"tensor {name[:100]!r} has dtype {code}, which ember does not "
+                                  "support")
+        out.append((begin, end, name, _dt._BY_NAME[_DTYPES[code]], shape))
+    return out
 
 
 def _parse(buf, device) -> dict:
@@ -109,41 +169,13 @@ def _parse(buf, device) -> dict:
                               "(the file is truncated)")
     try:
         header = json.loads(bytes(buf[8:8 + n]).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as e:
-        raise SafetensorError(f"Error while deserializing header: invalid JSON ({e})") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise SafetensorError(f"Error while deserializing header: invalid JSON "
+                              f"({str(e)[:200]})") from None
     if not isinstance(header, dict):
         raise SafetensorError("Error while deserializing header: the header is not a JSON object")
-    header.pop("__metadata__", None)
+    entries = _validate(header, size - 8 - n)
     start = 8 + n
-    entries = []
-    for name, info in header.items():
-        try:
-            dtype = _dt._BY_NAME[_DTYPES[info["dtype"]]]
-            shape = [int(d) for d in info["shape"]]
-            begin, end = (int(o) for o in info["data_offsets"])
-        except (KeyError, TypeError, ValueError):
-            raise SafetensorError(f"Error while deserializing header: bad entry for {name!r}: "
-                                  f"{info!r}") from None
-        numel = 1
-        for d in shape:
-            if d < 0:
-                raise SafetensorError(f"negative dimension in {name!r}")
-            numel *= d
-        if end - begin != numel * dtype.itemsize or begin < 0:
-            raise SafetensorError(f"Error while deserializing header: tensor {name!r} has "
-                                  f"offsets {[begin, end]} that do not fit its shape {shape}")
-        entries.append((begin, end, name, dtype, shape))
-    entries.sort(key=lambda e: (e[0], e[1]))
-    pos = 0
-    for begin, end, name, _, _ in entries:
-        if begin != pos:
-            raise SafetensorError(f"Error while deserializing header: tensor {name!r} leaves a "
-                                  "hole or overlaps in the data buffer")
-        pos = end
-    if start + pos != size:
-        raise SafetensorError("Error while deserializing header: the data buffer size "
-                              f"{size - start} does not match the header ({pos} bytes); "
-                              "the file is truncated or corrupt")
     out = {}
     for begin, end, name, dtype, shape in sorted(entries, key=lambda e: e[2]):
         a = np.frombuffer(buf, _dt.to_numpy_dtype(dtype), count=(end - begin) // dtype.itemsize,
