@@ -3,8 +3,10 @@ only the file's name; the main process maps the file and unlinks it. The bytes a
 (by the stack) and never pickled or pushed through the result pipe, as torch's shared storage.
 
 Only worker processes allocate here (`start_worker` names their files); small arrays, full
-/dev/shm or platforms without it fall back to plain pickling. Files a dead or stopped worker
-left behind are removed by `cleanup(prefix)` when the iterator shuts down.
+/dev/shm or platforms without it fall back to plain pickling. Nothing outlives its processes:
+a worker removes its unreceived files when it stops (it stops at once when the main process
+dies, even by SIGKILL), the iterator removes those of a dead worker when it shuts down, and
+`sweep_orphans()` removes files whose main process no longer exists (both killed at once).
 """
 from __future__ import annotations
 
@@ -86,6 +88,23 @@ def receive(name: str, shape: tuple, np_dtype) -> np.ndarray:
         os.close(fd)
         os.unlink(path)
     return np.frombuffer(block, np_dtype).reshape(shape)
+
+
+def sweep_orphans() -> None:
+    """Remove ember_dl_<pid>_* files of main processes that no longer exist."""
+    for path in glob.glob(os.path.join(_DIR, "ember_dl_*_*")):
+        pid = os.path.basename(path).split("_")[2]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        except OSError:  # alive, owned by another user
+            pass
 
 
 def cleanup(prefix: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import sys
 import traceback
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import numpy as np
 
 from ..._mt19937 import default_generator
 from ..._tensor import Tensor, _rebuild
-from . import _shared
+from . import _channel, _shared
 from ._fetch import _create_fetcher
 
 __all__ = ["WorkerInfo", "get_worker_info"]
@@ -97,11 +98,12 @@ class ExceptionWrapper:
         if exc_info is None:
             exc_info = sys.exc_info()
         self.exc_type = exc_info[0]
+        self.exc_name = exc_info[0].__name__  # kept if the type must travel as RuntimeError
         self.exc_msg = "".join(traceback.format_exception(*exc_info))
         self.where = where
 
     def reraise(self):
-        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        msg = f"Caught {self.exc_name} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
             msg = KeyErrorMessage(msg)
         elif getattr(self.exc_type, "message", None):
@@ -152,21 +154,32 @@ def _parent_alive(parent_pid: int) -> bool:
     return os.getppid() == parent_pid
 
 
-def _worker_loop(is_iterable, dataset, index_queue, data_queue, done_event, auto_collation,
+def _worker_loop(is_iterable, dataset, index_queue, result_conn, done_event, auto_collation,
                  collate_fn, drop_last, base_seed, init_fn, worker_id, num_workers,
-                 persistent_workers, shm_prefix=None) -> None:
-    """Fetch (task_idx, indices) from index_queue, put (task_idx, data) on data_queue."""
+                 persistent_workers, shm_prefix=None, parent_conn=None, inherited=()) -> None:
+    """Fetch (task_idx, indices) from index_queue, send (task_idx, data) through result_conn.
+
+    `parent_conn` reaches EOF when the main process dies (even by SIGKILL): the worker then stops
+    at once and removes the shared-memory files it made that were never received. `inherited`
+    are the main process's pipe ends a forked worker must close so that EOF can happen.
+    """
     global _worker_info
+    for conn in inherited:
+        conn.close()
+    signal.signal(signal.SIGTERM, _terminated)  # terminate() still runs the cleanup below
+    sender = None
+    shm = None if shm_prefix is None else f"{shm_prefix}{worker_id}_"
     try:
         _register_reducer()  # already done in a forked worker; needed under spawn/forkserver
         seed = base_seed + worker_id
         random.seed(seed)
         default_generator.manual_seed(seed)  # the CPU stream only: CUDA must not start in a fork
         np.random.seed(_generate_state(base_seed, worker_id))
-        _shared.start_worker(None if shm_prefix is None else f"{shm_prefix}{worker_id}_")
+        _shared.start_worker(shm)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
                                   dataset=dataset)
         where = f"in DataLoader worker process {worker_id}"
+        sender = _channel.Sender(result_conn)
         init_exception = None
         fetcher = None
         try:
@@ -178,13 +191,20 @@ def _worker_loop(is_iterable, dataset, index_queue, data_queue, done_event, auto
             init_exception = ExceptionWrapper(where=where)
         iteration_end = False
         parent = os.getppid()
-        ready = index_queue._reader.poll  # a SimpleQueue: no feeder thread on either side
+        tasks = index_queue._reader  # a SimpleQueue: no feeder thread on either side
+        watched = [tasks] if parent_conn is None else [tasks, parent_conn]
         while _parent_alive(parent):
-            if not ready(MP_STATUS_CHECK_INTERVAL):
+            ready = _wait(watched, MP_STATUS_CHECK_INTERVAL)
+            if not ready:
                 continue
-            r = index_queue.get()
+            if parent_conn in ready:  # EOF: the main process is gone, its tasks with it
+                break
+            try:
+                r = index_queue.get()
+            except (EOFError, OSError):
+                break
             if isinstance(r, _ResumeIteration):
-                data_queue.put((r, None))
+                sender.put(_channel.dumps((r, None), where))
                 iteration_end = False
                 fetcher = _create_fetcher(is_iterable, dataset, auto_collation, collate_fn,
                                           drop_last)
@@ -207,10 +227,30 @@ def _worker_loop(is_iterable, dataset, index_queue, data_queue, done_event, auto
                         iteration_end = True
                 except Exception:  # noqa: BLE001 - re-raised in the main process
                     data = ExceptionWrapper(where=where)
-            data_queue.put((idx, data))
+            sender.put(_channel.dumps((idx, data), where))
             del data, idx, index, r
     except KeyboardInterrupt:
         pass
-    if done_event.is_set():
-        data_queue.cancel_join_thread()
-        data_queue.close()
+    finally:
+        if sender is not None:  # the main process wants nothing more once it stops a worker
+            sender.close(0)
+        if shm is not None:  # batches stacked but never received (the receiver unlinks the rest)
+            _shared.cleanup(shm)
+        if _terminating:  # die of the signal after all, so the exit code still names it
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
+_terminating = False
+
+
+def _terminated(signum, frame):
+    global _terminating
+    _terminating = True
+    raise SystemExit(1)
+
+
+def _wait(conns, timeout):
+    from multiprocessing.connection import wait
+
+    return wait(conns, timeout)

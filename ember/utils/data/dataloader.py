@@ -3,21 +3,25 @@
 The iterators follow torch's protocol: the main process draws `base_seed` from its generator when
 an epoch's iterator is made, hands (task index, batch indices) to the workers round-robin through
 one index queue each, keeps `prefetch_factor * num_workers` tasks in flight, and returns results
-in order (or as they come with in_order=False). Waiting for a result also watches every worker's
-process sentinel, so a worker that dies raises a RuntimeError at once instead of hanging.
+in order (or as they come with in_order=False). Results come back through one pipe per worker
+(`_channel`), read without ever blocking: waiting watches every worker's process sentinel and the
+`timeout` deadline during the whole transfer, so a worker that dies, even half-way through sending
+a large batch, raises a RuntimeError at once, and a stalled one times out.
 """
 from __future__ import annotations
 
 import atexit
+import collections
 import itertools
 import os
 import signal
+import time
 import warnings
 import weakref
 
 from ..._dtype import int64
 from ...ops.creation import empty
-from . import _shared, _worker
+from . import _channel, _shared, _worker
 from ._collate import default_collate, default_convert
 from ._fetch import _create_fetcher
 from ._worker import ExceptionWrapper, get_worker_info
@@ -28,11 +32,14 @@ __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"
 
 _python_exiting = False
 _iterator_ids = itertools.count()
+_swept = False  # shared-memory files of dead main processes removed once per process
 
 
 def _set_python_exiting() -> None:
+    """At exit: multiprocessing terminates the workers; their unreceived batches go too."""
     global _python_exiting
     _python_exiting = True
+    _shared.cleanup(f"ember_dl_{os.getpid()}_")
 
 
 atexit.register(_set_python_exiting)
@@ -60,6 +67,22 @@ def _default_context():
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
+
+
+def _put(index_queue, task) -> None:
+    """Send a task; a dead worker's pipe refuses it (EPIPE) and the next read reports the death."""
+    try:
+        index_queue.put(task)
+    except OSError:
+        pass
+
+
+def _sweep_once() -> None:
+    """Remove shared-memory batches left by main processes that were killed with their workers."""
+    global _swept
+    if not _swept:
+        _swept = True
+        _shared.sweep_orphans()
 
 
 def _cpu_count() -> int | None:
@@ -313,11 +336,13 @@ class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
 
 
 def _death_message(workers) -> str:
+    """torch's two texts: the exit poll's 'exited unexpectedly', the signal handler's 'killed'."""
     pids = ", ".join(str(w.pid) for w in workers)
     msg = f"DataLoader worker (pid(s) {pids}) exited unexpectedly"
     for w in workers:
         if w.exitcode is not None and w.exitcode < 0:
-            msg += f"; pid {w.pid} was killed by signal: {signal.strsignal(-w.exitcode)}"
+            msg += (f"; DataLoader worker (pid {w.pid}) is killed by signal: "
+                    f"{signal.strsignal(-w.exitcode)}.")
     return msg
 
 
@@ -326,9 +351,10 @@ class _WorkerSet:
     so they are still intact even when the iterator dies inside a garbage cycle (where __del__
     may run after the queues' own finalizers closed their pipes)."""
 
-    def __init__(self, workers, index_queues, result_queue, done_event, status, persistent,
-                 shm_prefix):
-        self.workers, self.index_queues, self.result_queue = workers, index_queues, result_queue
+    def __init__(self, workers, index_queues, receivers, parent_conn, done_event, status,
+                 persistent, shm_prefix):
+        self.workers, self.index_queues, self.receivers = workers, index_queues, receivers
+        self.parent_conn = parent_conn  # its EOF tells the workers that the main process is gone
         self.done_event, self.status, self.persistent = done_event, status, persistent
         self.shm_prefix = shm_prefix
 
@@ -340,7 +366,7 @@ class _WorkerSet:
             self.done_event.set()
             for worker_id, q in enumerate(self.index_queues):
                 if self.persistent or self.status[worker_id]:
-                    q.put(None)
+                    _put(q, None)
                     self.status[worker_id] = False
             for w in self.workers:
                 w.join(timeout=_worker.MP_STATUS_CHECK_INTERVAL)
@@ -351,8 +377,12 @@ class _WorkerSet:
                 if w.is_alive():
                     w.terminate()
                     w.join(timeout=_worker.MP_STATUS_CHECK_INTERVAL)
-            self.result_queue.cancel_join_thread()
-            self.result_queue.close()
+                if w.is_alive():  # a stopped process ignores SIGTERM
+                    w.kill()
+                    w.join(timeout=_worker.MP_STATUS_CHECK_INTERVAL)
+            for r in self.receivers:
+                r.close()
+            self.parent_conn.close()
             if self.shm_prefix is not None:
                 _shared.cleanup(self.shm_prefix)
 
@@ -371,34 +401,55 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._wait = _mp().connection.wait
         _worker._register_reducer()
         self._worker_init_fn = loader.worker_init_fn
-        self._worker_result_queue = ctx.Queue()
-        self._data_queue = self._worker_result_queue
         self._workers_done_event = ctx.Event()
         self._workers_status = [True] * self._num_workers
-        self._shm_prefix = f"ember_dl_{os.getpid()}_{next(_iterator_ids)}_" \
-            if _shared.available() else None
+        self._shm_prefix = None
+        if _shared.available():
+            _sweep_once()
+            self._shm_prefix = f"ember_dl_{os.getpid()}_{next(_iterator_ids)}_"
         self._index_queues = []
         self._workers = []
+        self._receivers = []  # one _channel.Receiver per worker
+        self._owner = {}  # result pipe or process sentinel -> worker id
+        self._ready = collections.deque()  # (task index, data) received, not yet consumed
+        parent_reader, parent_conn = ctx.Pipe(duplex=False)
         # the finalizer exists before the first start(): a failed start leaks no workers
-        pool = _WorkerSet(self._workers, self._index_queues, self._worker_result_queue,
+        pool = _WorkerSet(self._workers, self._index_queues, self._receivers, parent_conn,
                           self._workers_done_event, self._workers_status,
                           self._persistent_workers, self._shm_prefix)
         self._finalizer = weakref.finalize(self, pool.shutdown)
         self._finalizer.atexit = False
-        for i in range(self._num_workers):
-            # SimpleQueue writes at put(): a None sent from __del__ during a gc pass still
-            # arrives (a Queue's feeder thread may already be finalised by then)
-            index_queue = ctx.SimpleQueue()
-            w = ctx.Process(target=_worker._worker_loop, args=(
-                self._is_iterable, self._dataset, index_queue, self._worker_result_queue,
-                self._workers_done_event, self._auto_collation, self._collate_fn,
-                self._drop_last, self._base_seed, self._worker_init_fn, i, self._num_workers,
-                self._persistent_workers, self._shm_prefix))
-            w.daemon = True
-            w.start()
-            self._index_queues.append(index_queue)
-            self._workers.append(w)
+        try:
+            for i in range(self._num_workers):
+                self._start_worker(ctx, i, parent_reader, parent_conn)
+        finally:
+            parent_reader.close()
         self._reset(loader, first_iter=True)
+
+    def _start_worker(self, ctx, i, parent_reader, parent_conn) -> None:
+        # SimpleQueue writes at put(): a None sent from __del__ during a gc pass still
+        # arrives (a Queue's feeder thread may already be finalised by then)
+        index_queue = ctx.SimpleQueue()
+        reader, writer = ctx.Pipe(duplex=False)
+        _channel.enlarge(writer)
+        # pipe ends a forked worker must not keep open: the main process's alone reach EOF
+        inherited = [parent_conn, reader, index_queue._writer] + [r.conn for r in self._receivers]
+        inherited += [q._writer for q in self._index_queues]
+        w = ctx.Process(target=_worker._worker_loop, args=(
+            self._is_iterable, self._dataset, index_queue, writer,
+            self._workers_done_event, self._auto_collation, self._collate_fn,
+            self._drop_last, self._base_seed, self._worker_init_fn, i, self._num_workers,
+            self._persistent_workers, self._shm_prefix, parent_reader, inherited))
+        w.daemon = True
+        self._receivers.append(_channel.Receiver(reader))
+        self._index_queues.append(index_queue)
+        try:
+            w.start()
+        finally:
+            writer.close()  # the worker holds the only write end: its death is EOF here
+            index_queue._reader.close()  # and the only read end: a put to the dead fails
+        self._workers.append(w)
+        self._owner[reader] = self._owner[w.sentinel] = i
 
     def _reset(self, loader, first_iter: bool = False) -> None:
         super()._reset(loader, first_iter)
@@ -420,19 +471,37 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         for _ in range(self._prefetch_factor * self._num_workers):
             self._try_put_index()
 
+    def _receive(self, worker_id: int) -> None:
+        """Take the bytes worker `worker_id` has sent; queue each message they complete."""
+        for payload in self._receivers[worker_id].pump():
+            self._ready.append(_channel.loads(payload))
+
     def _try_get_data(self, timeout: float = _worker.MP_STATUS_CHECK_INTERVAL):
-        """(True, item) from the result queue; (False, None) on timeout; raise if a worker died."""
-        reader = self._data_queue._reader
-        live = [w for w, up in zip(self._workers, self._workers_status) if up]
-        ready = self._wait([reader] + [w.sentinel for w in live], timeout)
-        if reader in ready or reader.poll():
-            return True, self._data_queue.get()
-        dead = [w for w in live if not w.is_alive()]
-        if dead:
-            for w in dead:
-                self._mark_worker_as_unavailable(self._workers.index(w))
-            raise RuntimeError(_death_message(dead))
-        return False, None
+        """(True, item) when a result arrived within `timeout` seconds; (False, None) otherwise;
+        RuntimeError when a live worker's process ended (after what it sent completely)."""
+        deadline = time.monotonic() + timeout
+        while not self._ready:
+            live = [i for i, up in enumerate(self._workers_status) if up]
+            handles = [self._receivers[i].conn for i in live if not self._receivers[i].eof]
+            handles += [self._workers[i].sentinel for i in live]
+            dead = []
+            for handle in self._wait(handles, max(0.0, deadline - time.monotonic())):
+                worker_id = self._owner[handle]
+                if isinstance(handle, int):  # a process sentinel: that worker has ended
+                    dead.append(worker_id)
+                else:
+                    self._receive(worker_id)
+            if dead and not self._ready:
+                for worker_id in dead:  # bytes written just before the end
+                    self._receive(worker_id)
+                if not self._ready:
+                    for worker_id in dead:
+                        self._workers[worker_id].join(1.0)  # reap it: exitcode names the signal
+                        self._mark_worker_as_unavailable(worker_id)
+                    raise RuntimeError(_death_message([self._workers[i] for i in dead]))
+            if not self._ready and time.monotonic() >= deadline:
+                return False, None
+        return True, self._ready.popleft()
 
     def _get_data(self):
         if self._timeout > 0:
@@ -495,7 +564,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 break
         else:
             return
-        self._index_queues[worker_idx].put((self._send_idx, index))
+        _put(self._index_queues[worker_idx], (self._send_idx, index))
         self._task_info[self._send_idx] = (worker_idx,)
         self._workers_num_tasks[worker_idx] += 1
         self._tasks_outstanding += 1
@@ -509,7 +578,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         return data
 
     def _mark_worker_as_unavailable(self, worker_id: int, shutdown: bool = False) -> None:
-        self._index_queues[worker_id].put(None)
+        _put(self._index_queues[worker_id], None)
         self._workers_status[worker_id] = False
 
     def _shutdown_workers(self) -> None:
