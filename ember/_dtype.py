@@ -6,13 +6,12 @@ every result dtype in ember is decided here, never by NumPy by accident.
 from __future__ import annotations
 
 import builtins
+import importlib
 
 import numpy as np
 
-try:  # bfloat16 is optional: ml_dtypes gives NumPy a bf16 dtype
-    import ml_dtypes as _ml_dtypes
-except ImportError:  # pragma: no cover - exercised only without the extra
-    _ml_dtypes = None
+_BF16_MISSING = ("bfloat16 needs the ml_dtypes package, which is not installed: "
+                 "pip install 'ember[bf16]' (or pip install ml_dtypes)")
 
 # Categories, ordered as PyTorch orders them for scalar/0-d promotion.
 _BOOL, _INT, _FLOAT = 0, 1, 2
@@ -47,9 +46,29 @@ class dtype:
     def __reduce__(self):
         return (_dtype_by_name, (self.name,))
 
+    def __getattr__(self, name: str):
+        # Only bfloat16 gets here, and only while its `np_dtype` slot is unset: ml_dtypes (~1 s to
+        # import) is loaded on the first use, and later reads are plain slot reads.
+        if name != "np_dtype" or self.name != "bfloat16":
+            raise AttributeError(f"'torch.dtype' object has no attribute '{name}'")
+        ml_dtypes = _ml_dtypes()
+        self.np_dtype = np.dtype(ml_dtypes.bfloat16) if ml_dtypes is not None else None
+        if self.np_dtype is not None:
+            _BY_NUMPY[self.np_dtype] = self
+        return self.np_dtype
+
+
+def _ml_dtypes():
+    """The ml_dtypes module, imported on the first bfloat16 use; None when it is not installed."""
+    try:
+        return importlib.import_module("ml_dtypes")
+    except ImportError:
+        return None
+
 
 float16 = dtype("float16", np.float16, _FLOAT, True)
-bfloat16 = dtype("bfloat16", _ml_dtypes.bfloat16 if _ml_dtypes else None, _FLOAT, True)
+bfloat16 = dtype.__new__(dtype)  # its np_dtype stays unset until bfloat16 is first used
+bfloat16.name, bfloat16.itemsize, bfloat16._category, bfloat16.is_signed = "bfloat16", 2, _FLOAT, True
 float32 = dtype("float32", np.float32, _FLOAT, True)
 float64 = dtype("float64", np.float64, _FLOAT, True)
 uint8 = dtype("uint8", np.uint8, _INT, False)
@@ -64,7 +83,7 @@ short, int, long = int16, int32, int64
 
 ALL_DTYPES = (float16, bfloat16, float32, float64, uint8, int8, int16, int32, int64, bool)
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
-_BY_NUMPY = {d.np_dtype: d for d in ALL_DTYPES if d.np_dtype is not None}
+_BY_NUMPY = {d.np_dtype: d for d in ALL_DTYPES if d is not bfloat16}  # bf16 joins on first use
 _FLOAT_RANK = {float16: 0, bfloat16: 0, float32: 1, float64: 2}
 
 _default_float = float32
@@ -81,6 +100,8 @@ def from_numpy_dtype(np_dtype) -> dtype:
     except KeyError:
         pass
     np_dtype = np.dtype(np_dtype)
+    if np_dtype.name == "bfloat16" and np_dtype.kind == "V":  # an ml_dtypes array: load bf16
+        bfloat16.np_dtype  # noqa: B018 - the first read registers it in _BY_NUMPY
     if np_dtype in _BY_NUMPY:
         return _BY_NUMPY[np_dtype]
     raise TypeError(
@@ -90,9 +111,10 @@ def from_numpy_dtype(np_dtype) -> dtype:
 
 
 def to_numpy_dtype(d: dtype):
-    if d.np_dtype is None:
-        raise RuntimeError("bfloat16 needs the ml_dtypes package (pip install ml_dtypes)")
-    return d.np_dtype
+    np_dtype = d.np_dtype
+    if np_dtype is None:
+        raise RuntimeError(_BF16_MISSING)
+    return np_dtype
 
 
 def get_default_dtype() -> dtype:
@@ -178,7 +200,8 @@ class finfo:
         if not type.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
                             "to handle 'torch.finfo'")
-        info = (_ml_dtypes.finfo if type is bfloat16 else np.finfo)(type.np_dtype)
+        np_dtype = to_numpy_dtype(type)  # bfloat16 without ml_dtypes: a clear RuntimeError
+        info = (_ml_dtypes().finfo if type is bfloat16 else np.finfo)(np_dtype)
         self.bits = info.bits
         self.eps = builtins.float(info.eps)
         self.max = builtins.float(info.max)

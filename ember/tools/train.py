@@ -4,21 +4,28 @@ ember (UCI handwritten digits): data -> random_split -> DataLoader -> small CNN 
 
     ember-train                         # defaults built in
     ember-train --config my.yaml --epochs 5
-    ember-train --resume ember-train-out/last.pt
+    ember-train --resume ember-train-out/last.pt --epochs 20
+
+Every problem with the command line, the config, the checkpoint or the output folder is found
+before the data is loaded and reported as one line on stderr, exit code 2.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pathlib
 import sys
 import time
 
 from .digits import digits_dataset
 from .progress import has_tqdm, progress_bar
-from .train_config import DEFAULTS, ConfigError, load_config
+from .train_config import DEFAULTS, ConfigError, check_values, read_config
 
 PROG = "ember-train"
+DESCRIPTION = ("Train a small CNN on the UCI handwritten digits shipped with ember, running the "
+               "spec notebook's whole workflow (random_split, DataLoader, CrossEntropyLoss, Adam "
+               "with StepLR, best checkpoint) and printing the test accuracy last.")
 
 
 class DemoError(Exception):
@@ -91,7 +98,73 @@ def _load_checkpoint(torch, path: str) -> dict:
     if not isinstance(ckpt, dict) or not need <= set(ckpt):
         raise DemoError(f"{path} is not an {PROG} checkpoint (missing "
                         f"{', '.join(sorted(need - set(ckpt) if isinstance(ckpt, dict) else need))})")
+    if not isinstance(ckpt.get("config", {}), dict):
+        raise DemoError(f"{path} is not an {PROG} checkpoint (its config is not a mapping)")
     return ckpt
+
+
+def _import_backend(name: str):
+    """The framework module to run on: ember, or torch when it is installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        if name == "ember":
+            raise
+        if exc.name == name:
+            raise DemoError(f"--backend {name} needs PyTorch, which is not installed "
+                            "(pip install torch)") from None
+        raise DemoError(f"--backend {name}: PyTorch cannot be imported: {exc}") from None
+
+
+def _check_out_dir(out: pathlib.Path) -> None:
+    """Create the output folder and write, sync and delete a probe file in it, so that a folder
+    that cannot take the checkpoints (read-only, full disk) is reported before training."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DemoError(f"cannot create the output folder {out}: {exc.strerror}") from None
+    probe = out / f".{PROG}-probe-{os.getpid()}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, bytes(64 * 1024))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise DemoError(f"cannot write to the output folder {out}: "
+                        f"{exc.strerror or exc}") from None
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def settings(args):
+    """(framework module, config, notes, checkpoint or None): every check that needs no data.
+
+    With --resume the checkpoint's own hyper-parameters are the base (a --config file may still
+    override some), and the outputs go next to the checkpoint unless --out-dir is given."""
+    if args.epochs is not None and args.epochs < 1:
+        raise DemoError(f"--epochs must be at least 1, got {args.epochs}")
+    try:
+        given, notes = read_config(args.config) if args.config is not None else ({}, [])
+    except ConfigError as exc:
+        raise DemoError(str(exc)) from None
+    torch = _import_backend(args.backend)
+    cfg = dict(DEFAULTS)
+    ckpt = _load_checkpoint(torch, args.resume) if args.resume else None
+    if ckpt is not None:
+        try:
+            cfg.update(check_values(ckpt.get("config", {}), "the checkpoint"))
+        except ConfigError as exc:
+            raise DemoError(f"checkpoint {args.resume}: {exc}") from None
+        cfg["out_dir"] = str(pathlib.Path(args.resume).parent)
+    cfg.update(given)
+    if args.epochs is not None:
+        cfg["epochs"] = args.epochs
+    if args.out_dir:
+        cfg["out_dir"] = args.out_dir
+    _check_out_dir(pathlib.Path(cfg["out_dir"]))
+    return torch, cfg, notes, ckpt
 
 
 def _plot(history: list, path: pathlib.Path) -> bool:
@@ -120,11 +193,13 @@ def _plot(history: list, path: pathlib.Path) -> bool:
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
     p.add_argument("--config", help="YAML file of hyper-parameters (keys: "
                    + ", ".join(sorted(DEFAULTS)) + ")")
     p.add_argument("--epochs", type=int, help="number of epochs (overrides the config)")
-    p.add_argument("--resume", metavar="CKPT", help="continue from a checkpoint it saved")
+    p.add_argument("--resume", metavar="CKPT",
+                   help="continue from a checkpoint it saved, with that run's hyper-parameters; "
+                   "outputs go next to the checkpoint unless --out-dir is given")
     p.add_argument("--out-dir", help="where checkpoints and the curve go (overrides the config)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--backend", choices=["ember", "torch"], default="ember",
@@ -135,35 +210,16 @@ def parse_args(argv):
 def train(args) -> float:
     """The whole workflow; returns the test accuracy."""
     start = time.perf_counter()
-    try:
-        cfg, notes = load_config(args.config)
-    except ConfigError as exc:
-        raise DemoError(str(exc)) from None
-    if args.epochs is not None:
-        if args.epochs < 1:
-            raise DemoError(f"--epochs must be at least 1, got {args.epochs}")
-        cfg["epochs"] = args.epochs
-    if args.out_dir:
-        cfg["out_dir"] = args.out_dir
-    torch = importlib.import_module(args.backend)
-    data = torch.utils.data
-    ckpt = _load_checkpoint(torch, args.resume) if args.resume else None
+    torch, cfg, notes, ckpt = settings(args)
     if not has_tqdm():
         notes.append("tqdm not installed: plain progress bars")
     for note in notes:
         print(f"note: {note}")
 
+    # The model and its checkpoint come before the data, so that a checkpoint that does not fit
+    # is reported before anything is loaded. Loading the data draws nothing from the global
+    # generator, so the order does not change a number.
     torch.manual_seed(cfg["seed"])
-    dataset = digits_dataset(torch)
-    split = torch.Generator().manual_seed(cfg["seed"])
-    train_set, val_set, test_set = data.random_split(dataset, cfg["split"], generator=split)
-    kw = {"batch_size": cfg["batch_size"], "num_workers": cfg["num_workers"]}
-    train_loader = data.DataLoader(train_set, shuffle=True, **kw)
-    val_loader = data.DataLoader(val_set, **kw)
-    test_loader = data.DataLoader(test_set, **kw)
-    print(f"data: {len(dataset)} digits -> train {len(train_set)}, validation {len(val_set)}, "
-          f"test {len(test_set)}")
-
     model = build_model(torch, cfg)
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg["lr"],
@@ -176,20 +232,31 @@ def train(args) -> float:
             model.load_state_dict(ckpt["model"])
             optimizer.load_state_dict(ckpt["optimizer"])
             scheduler.load_state_dict(ckpt["scheduler"])
-        except (RuntimeError, ValueError, KeyError) as exc:
+        except (RuntimeError, ValueError, KeyError, TypeError) as exc:
+            detail = " ".join(str(exc).split()) or type(exc).__name__
             raise DemoError(f"checkpoint {args.resume} does not fit this model: "
-                            f"{str(exc).splitlines()[0]}") from None
+                            f"{detail[:300]}") from None
         first, best, history = ckpt["epoch"] + 1, ckpt["best_val_acc"], list(ckpt["history"])
         if "rng_state" in ckpt:
             torch.set_rng_state(ckpt["rng_state"])
         print(f"resumed from {args.resume} after epoch {ckpt['epoch']}")
+        if first > cfg["epochs"]:
+            print(f"note: the checkpoint is at epoch {ckpt['epoch']} of {cfg['epochs']}: give "
+                  "--epochs N with a larger N to train more")
+
+    data = torch.utils.data
+    dataset = digits_dataset(torch)
+    split = torch.Generator().manual_seed(cfg["seed"])
+    train_set, val_set, test_set = data.random_split(dataset, cfg["split"], generator=split)
+    kw = {"batch_size": cfg["batch_size"], "num_workers": cfg["num_workers"]}
+    train_loader = data.DataLoader(train_set, shuffle=True, **kw)
+    val_loader = data.DataLoader(val_set, **kw)
+    test_loader = data.DataLoader(test_set, **kw)
+    print(f"data: {len(dataset)} digits -> train {len(train_set)}, validation {len(val_set)}, "
+          f"test {len(test_set)}")
     out = pathlib.Path(cfg["out_dir"])
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DemoError(f"cannot create the output folder {out}: {exc.strerror}") from None
     params = sum(p.numel() for p in model.parameters())
-    print(f"model: {params} parameters; {cfg['epochs']} epochs")
+    print(f"model: {params} parameters; {cfg['epochs']} epoch{'s' * (cfg['epochs'] != 1)}")
 
     show = not args.quiet
     for epoch in range(first, cfg["epochs"] + 1):

@@ -29,8 +29,16 @@ print(torch.tensor(1.0, dtype=torch.float16) + 1e-4, torch.tensor(1.0) + 1e-4)
 print(torch.tensor([0.1, 1 / 3, 1000.7]).half().float())
 print(torch.tensor([1e-8, 6e-5], dtype=torch.float16))  # underflow and subnormals
 # bfloat16: float32's range, fewer digits
-print(torch.finfo(torch.bfloat16))
-print(torch.tensor([65504.0 * 2, 1 / 3]).bfloat16())
+# Deliberate addition: ember's bfloat16 needs the optional ml_dtypes package
+# (pip install 'ember[bf16]'); without it the bfloat16 lines are skipped with a note on stderr.
+try:
+    print(torch.finfo(torch.bfloat16))
+except RuntimeError as exc:
+    print(f"note: skipped the bfloat16 lines: {exc}", file=sys.stderr)
+    has_bfloat16 = False
+else:
+    has_bfloat16 = True
+    print(torch.tensor([65504.0 * 2, 1 / 3]).bfloat16())
 
 # A model in half precision. Bias-free: ember's F.linear rounds x @ W.T to half before adding
 # the bias, where torch rounds once (reported to the lead), which can move the last bit.
@@ -43,5 +51,6 @@ print(model_half[0].weight.dtype)
 print(model(x))
 print(model_half(h))
 print((model(x) - model_half(h).float()).abs().max() < 1e-2)
-print(model.to(torch.bfloat16)(x.bfloat16()))
+if has_bfloat16:
+    print(model.to(torch.bfloat16)(x.bfloat16()))
 print(torch.float16.itemsize, torch.bfloat16.is_floating_point, torch.float16.is_floating_point)

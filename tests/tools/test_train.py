@@ -42,7 +42,7 @@ def test_learns_in_one_epoch(one_epoch):
     m = re.fullmatch(r"test accuracy: (\d+\.\d)%", lines[-1])
     assert m, lines[-1]
     assert float(m.group(1)) > 50.0  # chance is 10%
-    train_loss, train_acc, val_loss, val_acc = _epochs(lines)[1]
+    _train_loss, _train_acc, val_loss, val_acc = _epochs(lines)[1]
     assert val_loss < 0.5 * math.log(10)  # the untrained loss is about ln(10)
     assert val_acc > 50.0
     assert (out / "best.pt").is_file() and (out / "last.pt").is_file()
