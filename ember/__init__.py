@@ -70,20 +70,32 @@ from .nn.functional import (
     softmax,
     threshold,
 )
+from .ops import binary as _binary
+from .ops import comparison as _comparison
 from .ops import conversion as _conversion
 from .ops import creation as _creation
 from .ops import elementwise as _elementwise
 from .ops import indexing as _indexing
+from .ops import inplace as _inplace
 from .ops import linalg as _linalg
+from .ops import rearrange as _rearrange
 from .ops import reduction as _reduction
 from .ops import shape as _shape
+from .ops import sorting as _sorting
+from .ops import unary as _unary
+from .ops.binary import *
+from .ops.comparison import *
 from .ops.conversion import *
 from .ops.creation import *
 from .ops.elementwise import *
 from .ops.indexing import *
+from .ops.inplace import *
 from .ops.linalg import *
+from .ops.rearrange import *
 from .ops.reduction import *
 from .ops.shape import *
+from .ops.sorting import *
+from .ops.unary import *
 from .random import *
 from .serialization import load, save
 from .size import Size
@@ -134,6 +146,7 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
     "can_cast", "is_tensor", "is_floating_point", "numel",
     "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
     "is_inference_mode_enabled", "set_detect_anomaly", "is_anomaly_enabled",
-] + (_conversion.__all__ + _creation.__all__ + _elementwise.__all__ + _indexing.__all__
-     + _linalg.__all__ + _reduction.__all__ + _shape.__all__ + _random.__all__
-     + _printing.__all__)
+] + (_binary.__all__ + _comparison.__all__ + _conversion.__all__ + _creation.__all__ +
+     _elementwise.__all__ + _indexing.__all__ + _inplace.__all__ + _linalg.__all__ +
+     _rearrange.__all__ + _reduction.__all__ + _shape.__all__ + _sorting.__all__ +
+     _unary.__all__ + _random.__all__ + _printing.__all__)

@@ -13,11 +13,13 @@ import numpy as np
 
 from . import _dtype as _dt
 from . import _sampling as S
+from . import cuda
 from ._mt19937 import Generator, default_generator
 from .backend import to_device
-from .ops import _op
-from .ops.creation import _finish, _parse_size
-from .ops.elementwise import _cap, _out
+from .ops import _op, creation
+from .ops._common import check_broadcast
+from .ops._output import _cap, _out
+from .ops.creation import _finish, _parse_size, zeros_like
 
 __all__ = [
     "Generator",
@@ -45,8 +47,6 @@ __all__ = [
 
 def manual_seed(seed) -> Generator:
     """Seed the default generator (and every GPU's, as torch does); returns the default one."""
-    from . import cuda
-
     gen = default_generator.manual_seed(seed)
     cuda.manual_seed_all(int(seed))
     return gen
@@ -161,8 +161,6 @@ def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, d
 def _like_in_layout(input, dtype, device):
     """An empty tensor in input's memory layout (torch's preserve_format), or None when a plain
     contiguous one is right; random fills then visit memory in torch's order."""
-    from .ops import creation
-
     if creation.layout_perm(input._data) is None:
         return None
     return creation.empty_like(input, dtype=dtype, device=device)
@@ -289,8 +287,6 @@ class _RandomOf(_op.Op):
 
     @staticmethod
     def backward(ctx, grad):
-        from .ops.creation import zeros_like
-
         return tuple(zeros_like(grad) if need else None for need in ctx.needs_input_grad)
 
 
@@ -351,8 +347,6 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         if np.any(std_h < 0):
             raise RuntimeError("normal expects all elements of std >= 0.0")
         if mt:
-            from .ops.elementwise import check_broadcast
-
             shape = check_broadcast(tuple(mean.shape), tuple(std.shape))
             d = _dt.promote_types(mean.dtype, std.dtype)
         else:

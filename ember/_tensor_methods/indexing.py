@@ -2,12 +2,7 @@
 from __future__ import annotations
 
 from ..ops import indexing as _i
-
-
-def _inplace(t, fn, *args, **kwargs):
-    from ..ops.elementwise import inplace
-
-    return inplace(t, fn, *args, **kwargs)
+from ..ops._output import inplace
 
 
 class IndexingMethods:
@@ -32,20 +27,20 @@ class IndexingMethods:
         return _i.scatter(self, dim, index, src, value=value, reduce=reduce)
 
     def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
-        return _inplace(self, _i.scatter, dim, index, src, value=value, reduce=reduce)
+        return inplace(self, _i.scatter, dim, index, src, value=value, reduce=reduce)
 
     def scatter_add(self, dim, index, src):
         return _i.scatter_add(self, dim, index, src)
 
     def scatter_add_(self, dim, index, src):
-        return _inplace(self, _i.scatter_add, dim, index, src)
+        return inplace(self, _i.scatter_add, dim, index, src)
 
     def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
         return _i.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
 
     def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
-        return _inplace(self, _i.scatter_reduce, dim, index, src, reduce,
-                        include_self=include_self)
+        return inplace(self, _i.scatter_reduce, dim, index, src, reduce,
+                       include_self=include_self)
 
     def index_select(self, dim, index):
         return _i.index_select(self, dim, index)
@@ -54,25 +49,25 @@ class IndexingMethods:
         return _i.index_add(self, dim, index, source, alpha=alpha)
 
     def index_add_(self, dim, index, source, *, alpha=1):
-        return _inplace(self, _i.index_add, dim, index, source, alpha=alpha)
+        return inplace(self, _i.index_add, dim, index, source, alpha=alpha)
 
     def index_copy(self, dim, index, source):
         return _i.index_copy(self, dim, index, source)
 
     def index_copy_(self, dim, index, source):
-        return _inplace(self, _i.index_copy, dim, index, source)
+        return inplace(self, _i.index_copy, dim, index, source)
 
     def index_fill(self, dim, index, value):
         return _i.index_fill(self, dim, index, value)
 
     def index_fill_(self, dim, index, value):
-        return _inplace(self, _i.index_fill, dim, index, value)
+        return inplace(self, _i.index_fill, dim, index, value)
 
     def masked_fill(self, mask, value):
         return _i.masked_fill(self, mask, value)
 
     def masked_fill_(self, mask, value):
-        return _inplace(self, _i.masked_fill, mask, value)
+        return inplace(self, _i.masked_fill, mask, value)
 
     def masked_select(self, mask):
         return _i.masked_select(self, mask)
@@ -81,7 +76,7 @@ class IndexingMethods:
         return _i.masked_scatter(self, mask, source)
 
     def masked_scatter_(self, mask, source):
-        return _inplace(self, _i.masked_scatter, mask, source)
+        return inplace(self, _i.masked_scatter, mask, source)
 
     def nonzero(self, *, as_tuple=False):
         return _i.nonzero(self, as_tuple=as_tuple)

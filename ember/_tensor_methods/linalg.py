@@ -1,8 +1,8 @@
 """Tensor methods of the linear-algebra family (matmul, mm, bmm, mv, dot, outer, addmm...)."""
 from __future__ import annotations
 
-from ..ops import elementwise as _ew
 from ..ops import linalg as _la
+from ..ops._output import inplace
 
 
 class LinalgMethods:
@@ -44,22 +44,22 @@ class LinalgMethods:
         return _la.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
     def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
-        return _ew.inplace(self, _la.addmm, mat1, mat2, beta=beta, alpha=alpha)
+        return inplace(self, _la.addmm, mat1, mat2, beta=beta, alpha=alpha)
 
     def addmv(self, mat, vec, *, beta=1, alpha=1):
         return _la.addmv(self, mat, vec, beta=beta, alpha=alpha)
 
     def addmv_(self, mat, vec, *, beta=1, alpha=1):
-        return _ew.inplace(self, _la.addmv, mat, vec, beta=beta, alpha=alpha)
+        return inplace(self, _la.addmv, mat, vec, beta=beta, alpha=alpha)
 
     def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
         return _la.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
 
     def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
-        return _ew.inplace(self, _la.baddbmm, batch1, batch2, beta=beta, alpha=alpha)
+        return inplace(self, _la.baddbmm, batch1, batch2, beta=beta, alpha=alpha)
 
     def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
         return _la.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
 
     def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
-        return _ew.inplace(self, _la.addbmm, batch1, batch2, beta=beta, alpha=alpha)
+        return inplace(self, _la.addbmm, batch1, batch2, beta=beta, alpha=alpha)

@@ -9,13 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _sampling as S
+from .. import random as R
 from ..backend import array_module
-
-
-def _random():
-    from .. import random as R
-
-    return R
+from ..ops import _op
+from ..ops._output import _cap, check_inplace, commit_inplace
 
 
 def _perm(a):
@@ -33,16 +30,13 @@ def _order_view(a):
 
 def _fill(t, name: str, make, perm_like=None):
     """Write make(n, contiguous, view) (flat, in visiting order) into t; record autograd."""
-    from ..ops import _op
-    from ..ops.elementwise import check_inplace, commit_inplace
-
     check_inplace(t)
     data = t._data
     if t._requires_grad and _op._grad_state.enabled:
         new = data.copy()
         view, contig = _order_view(new)
         _write(view, make(view.size, contig, view))
-        commit_inplace(t, _random()._random_of(name, (t,), new))
+        commit_inplace(t, R._random_of(name, (t,), new))
         return t
     view, contig = _order_view(data)
     _write(view, make(view.size, contig, view))
@@ -59,8 +53,6 @@ def _write(view, vals) -> None:
 
 def _require_float(t, kernel: str):
     if not t.is_floating_point():
-        from ..ops.elementwise import _cap
-
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_cap(t.dtype)}\'')
 
 
@@ -78,7 +70,7 @@ class RandomMethods:
         if from_ > to:
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                                f"from={_fmt(from_)} > to={_fmt(to)}")
-        g = _random()._gen(generator)
+        g = R._gen(generator)
         return _fill(self, "UniformBackward0",
                      lambda n, c, v: S.uniform(g, n, v.dtype, float(from_), float(to)))
 
@@ -87,13 +79,12 @@ class RandomMethods:
         _require_float(self, "normal_kernel_cpu")
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
-        g = _random()._gen(generator)
+        g = R._gen(generator)
         return _fill(self, "NormalBackward0",
                      lambda n, c, v: S.normal(g, n, v.dtype, float(mean), float(std), c))
 
     def bernoulli_(self, p=0.5, *, generator=None):
         """Fill with 0/1 draws: probability p (a number, or a tensor broadcast to self)."""
-        R = _random()
         g = R._gen(generator)
         if isinstance(p, type(self)):
             probs = p._host()
@@ -113,7 +104,6 @@ class RandomMethods:
 
     def random_(self, *args, generator=None, **kwargs):
         """random_(), random_(to) or random_(from, to): integers drawn as torch draws them."""
-        R = _random()
         g = R._gen(generator)
         if "from" in kwargs or "to" in kwargs:
             args = (kwargs.get("from", 0), kwargs.get("to"))
@@ -135,21 +125,21 @@ class RandomMethods:
         _require_float(self, "exponential_cpu")
         if not lambd > 0:
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
-        g = _random()._gen(generator)
+        g = R._gen(generator)
         return _fill(self, "ExponentialBackward0",
                      lambda n, c, v: S.exponential(g, n, float(lambd)))
 
     def geometric_(self, p, *, generator=None):
         if not 0 < p < 1:
             raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
-        g = _random()._gen(generator)
+        g = R._gen(generator)
         return _fill(self, "GeometricBackward0", lambda n, c, v: S.geometric(g, n, float(p)))
 
     def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         _require_float(self, "log_normal_cpu")
         if not std > 0:
             raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
-        g = _random()._gen(generator)
+        g = R._gen(generator)
         return _fill(self, "LogNormalBackward0",
                      lambda n, c, v: S.log_normal(g, n, float(mean), float(std)))
 
@@ -157,15 +147,15 @@ class RandomMethods:
         _require_float(self, "cauchy_cpu")
         if not sigma > 0:
             raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
-        g = _random()._gen(generator)
+        g = R._gen(generator)
         return _fill(self, "CauchyBackward0",
                      lambda n, c, v: S.cauchy(g, n, float(median), float(sigma)))
 
     def bernoulli(self, p=None, *, generator=None):
-        return _random().bernoulli(self, p, generator=generator)
+        return R.bernoulli(self, p, generator=generator)
 
     def multinomial(self, num_samples, replacement=False, *, generator=None):
-        return _random().multinomial(self, num_samples, replacement, generator=generator)
+        return R.multinomial(self, num_samples, replacement, generator=generator)
 
 
 def _max_inclusive(d) -> int:

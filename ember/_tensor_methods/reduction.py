@@ -1,8 +1,10 @@
 """Tensor methods of the reduction family (sum, mean, max, var, norm, sort, topk...)."""
 from __future__ import annotations
 
-from ..ops import elementwise as _ew
+from ..ops import comparison as _comparison
 from ..ops import reduction as _r
+from ..ops import sorting as _sorting
+from ..ops._output import inplace
 
 
 class ReductionMethods:
@@ -63,52 +65,55 @@ class ReductionMethods:
         return _r.cumsum(self, dim, dtype=dtype)
 
     def cumsum_(self, dim, *, dtype=None):
-        return _ew.inplace(self, _r.cumsum, dim, dtype=dtype)
+        return inplace(self, _r.cumsum, dim, dtype=dtype)
 
     def cumprod(self, dim, *, dtype=None):
         return _r.cumprod(self, dim, dtype=dtype)
 
     def cumprod_(self, dim, *, dtype=None):
-        return _ew.inplace(self, _r.cumprod, dim, dtype=dtype)
+        return inplace(self, _r.cumprod, dim, dtype=dtype)
 
     def cummax(self, dim):
-        return _r.cummax(self, dim)
+        return _sorting.cummax(self, dim)
 
     def cummin(self, dim):
-        return _r.cummin(self, dim)
+        return _sorting.cummin(self, dim)
 
     def all(self, dim=None, keepdim=False):
-        return _r.all(self, dim, keepdim)
+        return _comparison.all(self, dim, keepdim)
 
     def any(self, dim=None, keepdim=False):
-        return _r.any(self, dim, keepdim)
+        return _comparison.any(self, dim, keepdim)
 
     def count_nonzero(self, dim=None):
-        return _r.count_nonzero(self, dim)
+        return _comparison.count_nonzero(self, dim)
 
     def sort(self, dim=-1, descending=False, stable=False):
-        return _r.sort(self, dim, descending, stable)
+        return _sorting.sort(self, dim, descending, stable)
 
     def argsort(self, dim=-1, descending=False, stable=False):
-        return _r.argsort(self, dim, descending, stable)
+        return _sorting.argsort(self, dim, descending, stable)
 
     def msort(self):
-        return _r.msort(self)
+        return _sorting.msort(self)
 
     def topk(self, k, dim=-1, largest=True, sorted=True):
-        return _r.topk(self, k, dim, largest, sorted)
+        return _sorting.topk(self, k, dim, largest, sorted)
 
     def kthvalue(self, k, dim=-1, keepdim=False):
-        return _r.kthvalue(self, k, dim, keepdim)
+        return _sorting.kthvalue(self, k, dim, keepdim)
 
     def median(self, dim=None, keepdim=False):
-        return _r.median(self, dim, keepdim)
+        return _sorting.median(self, dim, keepdim)
 
     def nanmedian(self, dim=None, keepdim=False):
-        return _r.nanmedian(self, dim, keepdim)
+        return _sorting.nanmedian(self, dim, keepdim)
 
     def mode(self, dim=-1, keepdim=False):
-        return _r.mode(self, dim, keepdim)
+        return _sorting.mode(self, dim, keepdim)
 
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
-        return _r.unique(self, sorted, return_inverse, return_counts, dim)
+        return _sorting.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return _sorting.unique_consecutive(self, return_inverse, return_counts, dim)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..ops import rearrange as _r
 from ..ops import shape as _s
+from ..ops._output import inplace
 
 
 class ShapeMethods:
@@ -115,10 +116,10 @@ class ShapeMethods:
         return _r.triu(self, diagonal)
 
     def tril_(self, diagonal=0):
-        return _inplace(self, _r.tril, diagonal)
+        return inplace(self, _r.tril, diagonal)
 
     def triu_(self, diagonal=0):
-        return _inplace(self, _r.triu, diagonal)
+        return inplace(self, _r.triu, diagonal)
 
     def diagonal(self, offset=0, dim1=0, dim2=1):
         return _r.diagonal(self, offset, dim1, dim2)
@@ -151,12 +152,6 @@ class ShapeMethods:
     @property
     def mH(self):
         return self.mT
-
-
-def _inplace(t, fn, *args):
-    from ..ops.elementwise import inplace
-
-    return inplace(t, fn, *args)
 
 
 def _set_view_inplace(t, v):

@@ -1,5 +1,8 @@
-"""Small helpers the op families share: dimension wrapping and reduction-axis parsing."""
+"""Small helpers the op families share: dimension wrapping, reduction axes, constant tensors."""
 from __future__ import annotations
+
+from ..backend import array_module
+from . import _op
 
 
 def wrap_dim(dim: int, ndim: int) -> int:
@@ -31,3 +34,13 @@ def keepdim_shape(shape: tuple, axes) -> tuple:
     if axes is None:
         return (1,) * len(shape)
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _const(a):
+    """A raw array as a constant Tensor (masks and piecewise-constant factors in backward)."""
+    return _op._new_tensor(_op.as_array(a))
+
+
+def _zeros(t):
+    """A constant zero Tensor shaped like Tensor t (the gradient of a constant result)."""
+    return _op._new_tensor(array_module(t._data).zeros_like(t._data))

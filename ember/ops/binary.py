@@ -1,7 +1,7 @@
 """Binary math beyond arithmetic: maximum/minimum, fmax/fmin, atan2, fmod/remainder, floor_divide,
-lerp, hypot, copysign, xlogy, and clamp. Split from elementwise.py, which re-exports these names.
+lerp, hypot, copysign, xlogy, and clamp (arithmetic is in elementwise.py).
 
-Result dtypes follow PyTorch's promotion through elementwise.binary(); gradients of the piecewise
+Result dtypes follow PyTorch's promotion through _common.binary(); gradients of the piecewise
 ops are masks built on raw arrays (constant in the graph), as PyTorch's formulas are.
 """
 from __future__ import annotations
@@ -9,20 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as _dt
+from ..backend import array_module
 from . import _op
+from ._common import _cast, _check_operand, binary, check_broadcast
 from ._op import Op
-from .elementwise import (
-    _cap,
-    _cast,
-    _check_operand,
-    _out,
-    _rounded_divide,
-    _xp,
-    binary,
-    check_broadcast,
-    inplace,
-    where,
-)
+from ._output import _cap, _out, inplace
+from ._util import _const, _zeros
+from .elementwise import _rounded_divide, where
 
 __all__ = [
     "arctan2",
@@ -48,14 +41,6 @@ __all__ = [
     "xlogy",
     "xlogy_",
 ]
-
-
-def _const(a):
-    return _op._new_tensor(_op.as_array(a))
-
-
-def _zeros(grad):
-    return _op._new_tensor(_xp(grad._data).zeros_like(grad._data))
 
 
 def _mask_grad(grad, mask):
@@ -93,7 +78,7 @@ class Maximum(Op):
     @staticmethod
     def forward(ctx, x, y, dtype=None):
         x, y = _cast(x, dtype), _cast(y, dtype)
-        return _xp(x).maximum(x, y)
+        return array_module(x).maximum(x, y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -107,7 +92,7 @@ class Minimum(Op):
     @staticmethod
     def forward(ctx, x, y, dtype=None):
         x, y = _cast(x, dtype), _cast(y, dtype)
-        return _xp(x).minimum(x, y)
+        return array_module(x).minimum(x, y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -131,12 +116,12 @@ class Fmax(Op):
     @staticmethod
     def forward(ctx, x, y, dtype=None):
         x, y = _cast(x, dtype), _cast(y, dtype)
-        return _xp(x).fmax(x, y)
+        return array_module(x).fmax(x, y)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.inputs
-        xp = _xp(x._data)
+        xp = array_module(x._data)
         keep_x = (x._data >= y._data) | xp.isnan(y._data)
         return _pick_grads(ctx, grad, keep_x)
 
@@ -147,12 +132,12 @@ class Fmin(Op):
     @staticmethod
     def forward(ctx, x, y, dtype=None):
         x, y = _cast(x, dtype), _cast(y, dtype)
-        return _xp(x).fmin(x, y)
+        return array_module(x).fmin(x, y)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.inputs
-        xp = _xp(x._data)
+        xp = array_module(x._data)
         keep_x = (x._data <= y._data) | xp.isnan(y._data)
         return _pick_grads(ctx, grad, keep_x)
 
@@ -172,7 +157,7 @@ class Atan2(Op):
     @staticmethod
     def forward(ctx, x, y, dtype=None):
         x, y = _cast(x, dtype), _cast(y, dtype)
-        return _xp(x).arctan2(x, y)
+        return array_module(x).arctan2(x, y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -189,7 +174,7 @@ class Hypot(Op):
     def forward(ctx, x, y, dtype=None):
         x, y = _cast(x, dtype), _cast(y, dtype)
         ctx.save_output()
-        return _xp(x).hypot(x, y)
+        return array_module(x).hypot(x, y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -208,7 +193,7 @@ class Copysign(Op):
     def forward(ctx, x, y, dtype=None):
         x, y = _cast(x, dtype), _cast(y, dtype)
         ctx.save_output()
-        return _xp(x).copysign(x, y)
+        return array_module(x).copysign(x, y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -236,7 +221,7 @@ class Xlogy(Op):
         if dtype is None:  # a float tensor with a Python float: compute in the tensor's dtype
             dtype = x.dtype if hasattr(x, "shape") else y.dtype
         x, y = _cast(x, dtype), _cast(y, dtype)
-        xp = _xp(x if hasattr(x, "shape") else y)
+        xp = array_module(x if hasattr(x, "shape") else y)
         r = xp.multiply(x, xp.log(y))
         return xp.where((x == 0) & ~xp.isnan(y), 0, r).astype(r.dtype, copy=False)
 
@@ -282,7 +267,7 @@ class Fmod(Op):
     def forward(ctx, x, y, dtype=None):
         ctx.other = None if hasattr(y, "shape") else y
         x, y = _cast(x, dtype), _cast(y, dtype)
-        xp = _xp(x)
+        xp = array_module(x)
         _check_int_zero(xp, x, y)
         return xp.fmod(x, y)
 
@@ -309,7 +294,7 @@ class Remainder(Op):
     def forward(ctx, x, y, dtype=None):
         ctx.scalars = (None if hasattr(x, "shape") else x, None if hasattr(y, "shape") else y)
         x, y = _cast(x, dtype), _cast(y, dtype)
-        xp = _xp(y if hasattr(y, "shape") else x)
+        xp = array_module(y if hasattr(y, "shape") else x)
         _check_int_zero(xp, x, y)
         return xp.remainder(x, y)
 
@@ -338,7 +323,7 @@ class FloorDivide(Op):
     @staticmethod
     def forward(ctx, x, y, dtype=None):
         x, y = _cast(x, dtype), _cast(y, dtype)
-        return _rounded_divide(_xp(y if hasattr(y, "shape") else x), x, y, "floor")
+        return _rounded_divide(array_module(y if hasattr(y, "shape") else x), x, y, "floor")
 
     @staticmethod
     def backward(ctx, grad):
@@ -357,7 +342,7 @@ class Lerp(Op):
     @staticmethod
     def forward(ctx, x, end, weight):
         ctx.weight = None if hasattr(weight, "shape") else weight
-        xp = _xp(x)
+        xp = array_module(x)
         w = weight if hasattr(weight, "shape") else x.dtype.type(weight)
         d = end - x
         return xp.where(xp.abs(w) < 0.5, x + w * d, end - d * (1 - w)).astype(x.dtype,
@@ -388,7 +373,7 @@ class Clamp(Op):
     @staticmethod
     def forward(ctx, x, lo, hi, dtype=None):
         x = _cast(x, dtype)
-        xp = _xp(x)
+        xp = array_module(x)
         if x.dtype.kind != "f":  # float tensors take Python bounds as they are (NEP 50 scalars)
             lo = None if lo is None else _cast(lo, x.dtype)
             hi = None if hi is None else _cast(hi, x.dtype)
@@ -421,7 +406,7 @@ class ClampTensor(Op):
     def forward(ctx, x, lo, hi, dtype=None):
         ctx.bounds = (lo, hi)
         x = _cast(x, dtype)
-        xp = _xp(x)
+        xp = array_module(x)
         y = x if lo is None else xp.maximum(x, _cast(lo, dtype))
         return y if hi is None else xp.minimum(y, _cast(hi, dtype))
 

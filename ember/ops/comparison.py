@@ -1,5 +1,5 @@
 """Comparisons, logic and bits: eq/ne/lt/le/gt/ge, logical_*, bitwise_*, shifts, isnan/isinf/...,
-isclose/allclose/equal, and nan_to_num. Split from elementwise.py, which re-exports these names.
+isclose/allclose/equal, nan_to_num, and the logical reductions all/any/count_nonzero.
 
 Comparisons and logic return bool tensors and never carry gradient, so they skip the Op machinery:
 one promotion, one ufunc, one wrap.
@@ -11,29 +11,25 @@ import builtins
 import numpy as np
 
 from .. import _dtype as _dt
+from ..backend import array_module
 from . import _op
+from ._common import _cast, _check_operand, check_broadcast
 from ._op import Op, as_array
-from .elementwise import (
-    _cap,
-    _cast,
-    _check_operand,
-    _out,
-    _xp,
-    check_broadcast,
-    check_inplace,
-    commit_inplace,
-    copy_,
-    inplace,
-)
+from ._output import _cap, _out, check_inplace, commit_inplace, inplace
+from ._util import _const, reduce_axes
+from .inplace import copy_
 
 __all__ = [
+    "all",
     "allclose",
+    "any",
     "bitwise_and",
     "bitwise_left_shift",
     "bitwise_not",
     "bitwise_or",
     "bitwise_right_shift",
     "bitwise_xor",
+    "count_nonzero",
     "eq",
     "equal",
     "ge",
@@ -146,7 +142,7 @@ logical_xor = _logical(np.logical_xor, "logical_xor")
 
 
 def logical_not(input, *, out=None):
-    return _out(_wrap(_xp(input._data).logical_not(input._data)), out)
+    return _out(_wrap(array_module(input._data).logical_not(input._data)), out)
 
 
 # ---- bitwise -------------------------------------------------------------------------------
@@ -180,12 +176,12 @@ def bitwise_not(input, *, out=None):
     if input._data.dtype.kind not in "biu":
         raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
                                   f"'{_cap(input.dtype)}'")
-    return _out(_wrap(_xp(input._data).invert(input._data)), out)
+    return _out(_wrap(array_module(input._data).invert(input._data)), out)
 
 
 def _shift(x, y, left: bool):
     """PyTorch's shifts: counts < 0 or >= the bit width give 0 (left) or the sign fill (right)."""
-    xp = _xp(x if hasattr(x, "shape") else y)
+    xp = array_module(x if hasattr(x, "shape") else y)
     dt = np.result_type(x, y)
     if dt.kind == "b":
         raise NotImplementedError(f'"{"l" if left else "r"}shift_cpu" not implemented for '
@@ -228,7 +224,7 @@ def _classify(test, name: str, int_value: bool):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
                             f"{type(input).__name__}")
         x = input._data
-        xp = _xp(x)
+        xp = array_module(x)
         if x.dtype.kind in "biu":
             return _wrap(xp.full(x.shape, int_value, dtype=bool))
         return _wrap(test(xp, x))
@@ -263,7 +259,7 @@ def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: b
     if atol < 0:
         raise RuntimeError(f"atol must be greater than or equal to zero, but got {atol}")
     x, y = input._data, other._data
-    xp = _xp(x)
+    xp = array_module(x)
     try:
         close = x == y
     except ValueError:
@@ -310,7 +306,7 @@ class NanToNum(Op):
 
     @staticmethod
     def forward(ctx, x, nan, posinf, neginf):
-        xp = _xp(x)
+        xp = array_module(x)
         fin = xp.isfinite(x)
         if ctx.needs_input_grad:
             ctx.mask = fin
@@ -335,3 +331,32 @@ def nan_to_num(input, nan: float = 0.0, posinf=None, neginf=None, *, out=None):
 
 def nan_to_num_(input, nan: float = 0.0, posinf=None, neginf=None):
     return inplace(input, nan_to_num, nan, posinf, neginf)
+
+
+# ---- logical reductions (no gradient) ---------------------------------------------------------
+
+
+def _logical(fn_name, input, dim, keepdim):
+    x = input._data
+    xp = array_module(x)
+    # an empty dim list reduces nothing here (unlike sum's "all dims")
+    axes = () if isinstance(dim, (tuple, list)) and not dim else reduce_axes(dim, x.ndim)
+    y = getattr(xp, fn_name)(x, axis=axes, keepdims=keepdim)
+    y = xp.asarray(y)
+    return _const(y.astype(np.uint8) if x.dtype == np.uint8 else y)
+
+
+def all(input, dim=None, keepdim: bool = False, *, out=None):
+    """True where every element is nonzero (uint8 inputs give uint8, as PyTorch)."""
+    return _out(_logical("all", input, dim, keepdim), out)
+
+
+def any(input, dim=None, keepdim: bool = False, *, out=None):
+    return _out(_logical("any", input, dim, keepdim), out)
+
+
+def count_nonzero(input, dim=None):
+    x = input._data
+    xp = array_module(x)
+    axes = reduce_axes(dim, x.ndim)
+    return _const(xp.asarray(xp.count_nonzero(x, axis=axes)).astype(np.int64))

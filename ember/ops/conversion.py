@@ -1,7 +1,7 @@
 """Copies and casts: clone, and to(dtype/device) (PyTorch's ToCopyBackward0)."""
-
 from __future__ import annotations
 
+from .._dtype import from_numpy_dtype
 from ..backend import array_module, to_device
 from . import _op
 from ._op import Op
@@ -27,7 +27,7 @@ class ToCopy(Op):
     @staticmethod
     def backward(ctx, grad):
         np_dtype, dev = ctx.src
-        return to_copy(grad, _dtype_of(np_dtype), dev)
+        return to_copy(grad, from_numpy_dtype(np_dtype), dev)
 
 
 class Clone(Op):
@@ -38,12 +38,6 @@ class Clone(Op):
     @staticmethod
     def backward(ctx, grad):
         return grad
-
-
-def _dtype_of(np_dtype):
-    from .._dtype import from_numpy_dtype
-
-    return from_numpy_dtype(np_dtype)
 
 
 def to_copy(t, dtype=None, device=None):

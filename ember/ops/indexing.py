@@ -12,8 +12,20 @@ import numpy as np
 from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
+from ._common import check_broadcast
 from ._op import Op
+from ._output import check_inplace
 from ._util import wrap_dim
+from .creation import _check_scalar_fits
+from .inplace_view import (
+    Alias,
+    BasicIndex,
+    Index,
+    IndexGrad,
+    Select,
+    UnsqueezeIndex,
+    rebase_write,
+)
 
 __all__ = [
     "argwhere",
@@ -36,89 +48,6 @@ __all__ = [
 
 _int = builtins.int
 _FULL = slice(None)
-
-
-# ---- basic indexing: one NumPy index, a view -------------------------------------------------
-
-
-class BasicIndex(Op):
-    """x[key] for ints/slices/None/Ellipsis: a view; backward writes grad into zeros."""
-
-    is_view = True
-    node_name = "SliceBackward0"
-
-    @staticmethod
-    def forward(ctx, x, key):
-        ctx.meta = (x.shape, key)
-        y = x[key]
-        if y.__class__ is not x.__class__:  # all ints: NumPy gives a scalar; keep a 0-d view
-            y = x[(key if key.__class__ is tuple else (key,)) + (Ellipsis,)]
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        shape, key = ctx.meta
-        return BasicIndexGrad.apply(grad, key, shape), None
-
-
-class Select(BasicIndex):
-    node_name = "SelectBackward0"
-
-
-class UnsqueezeIndex(BasicIndex):
-    node_name = "UnsqueezeBackward0"
-
-
-class Alias(BasicIndex):
-    node_name = "AliasBackward0"
-
-
-class BasicIndexGrad(Op):
-    """zeros(shape) with `g` written at a basic key: the adjoint of BasicIndex."""
-
-    @staticmethod
-    def forward(ctx, g, key, shape):
-        ctx.key = key
-        out = array_module(g).zeros(shape, g.dtype)
-        out[key] = g
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        return BasicIndex.apply(grad, ctx.key), None, None
-
-
-# ---- advanced indexing: a copy whose backward sums duplicates ---------------------------------
-
-
-class Index(Op):
-    """x[key] with integer arrays / masks in the key (IndexBackward0)."""
-
-    @staticmethod
-    def forward(ctx, x, key):
-        ctx.meta = (x.shape, key)
-        return x[key]
-
-    @staticmethod
-    def backward(ctx, grad):
-        shape, key = ctx.meta
-        return IndexGrad.apply(grad, key, shape), None
-
-
-class IndexGrad(Op):
-    """zeros(shape) with `g` added at an advanced key (duplicates accumulate, as np.add.at)."""
-
-    @staticmethod
-    def forward(ctx, g, key, shape):
-        ctx.key = key
-        xp = array_module(g)
-        out = xp.zeros(shape, g.dtype)
-        xp.add.at(out, key, g)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        return Index.apply(grad, ctx.key), None, None
 
 
 def _bad_index(obj):
@@ -319,9 +248,6 @@ def getitem(x, key):
 
 def setitem(x, key, value) -> None:
     """Tensor.__setitem__: write in place; with grad, x (and its base) get CopySlices history."""
-    from .elementwise import check_inplace
-    from .inplace_view import rebase_write
-
     check_inplace(x)
     basic, adv, _ = parse_key(x, key)
     T = _op.Tensor
@@ -504,8 +430,6 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     n = input._data.ndim
     axis = wrap_dim(dim, n)
     xp = array_module(idx)
-    from .elementwise import check_broadcast
-
     full = list(check_broadcast(input._data.shape[:axis] + input._data.shape[axis + 1:],
                                 idx.shape[:axis] + idx.shape[axis + 1:]))
     xs = tuple(full[:axis]) + (input._data.shape[axis],) + tuple(full[axis:])
@@ -711,9 +635,7 @@ class MaskedFill(Op):
         gx = MaskedFill.apply(grad, ctx.mask, 0.0) if ctx.needs_input_grad[0] else None
         gv = None
         if ctx.needs_input_grad[2]:
-            from .reduction import sum as _sum
-
-            gv = _sum(grad * m.to(grad.dtype))
+            gv = (grad * m.to(grad.dtype)).sum()
         return gx, None, gv
 
 
@@ -728,14 +650,10 @@ def masked_fill(input, mask, value):
         elif value.dtype is not input.dtype:
             value = value.to(input.dtype)
     if not isinstance(value, _op.Tensor):
-        from .creation import _check_scalar_fits
-
         _check_scalar_fits(value, input._data.dtype)
     try:
         shape = np.broadcast_shapes(input._data.shape, m.shape)
     except ValueError:
-        from .elementwise import check_broadcast
-
         check_broadcast(input._data.shape, m.shape)
         raise
     x = input

@@ -1,12 +1,101 @@
-"""In-place ops on views: the base gets a CopySlices history, the view a history through the base.
+"""Indexing ops and writes through views: reading a region (x[key]) and its adjoints.
 
-This is PyTorch's rebase: after `v = a[0]; v.mul_(2)`, gradients reaching `a` flow through the
-changed region into `v`'s op and around it into the old `a`.
+BasicIndex/Index read a region; BasicIndexGrad/IndexGrad write a gradient into zeros; CopySlices
+records an in-place write into a region. The last is PyTorch's rebase: after `v = a[0];
+v.mul_(2)`, gradients reaching `a` flow through the changed region into `v`'s op and around it
+into the old `a`. The public indexing functions (getitem, setitem, gather, ...) are in indexing.py.
 """
 from __future__ import annotations
 
+from ..backend import array_module
 from . import _op
 from ._op import Op
+
+# ---- basic indexing: one NumPy index, a view -------------------------------------------------
+
+
+class BasicIndex(Op):
+    """x[key] for ints/slices/None/Ellipsis: a view; backward writes grad into zeros."""
+
+    is_view = True
+    node_name = "SliceBackward0"
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.meta = (x.shape, key)
+        y = x[key]
+        if y.__class__ is not x.__class__:  # all ints: NumPy gives a scalar; keep a 0-d view
+            y = x[(key if key.__class__ is tuple else (key,)) + (Ellipsis,)]
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, key = ctx.meta
+        return BasicIndexGrad.apply(grad, key, shape), None
+
+
+class Select(BasicIndex):
+    node_name = "SelectBackward0"
+
+
+class UnsqueezeIndex(BasicIndex):
+    node_name = "UnsqueezeBackward0"
+
+
+class Alias(BasicIndex):
+    node_name = "AliasBackward0"
+
+
+class BasicIndexGrad(Op):
+    """zeros(shape) with `g` written at a basic key: the adjoint of BasicIndex."""
+
+    @staticmethod
+    def forward(ctx, g, key, shape):
+        ctx.key = key
+        out = array_module(g).zeros(shape, g.dtype)
+        out[key] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return BasicIndex.apply(grad, ctx.key), None, None
+
+
+# ---- advanced indexing: a copy whose backward sums duplicates ---------------------------------
+
+
+class Index(Op):
+    """x[key] with integer arrays / masks in the key (IndexBackward0)."""
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.meta = (x.shape, key)
+        return x[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, key = ctx.meta
+        return IndexGrad.apply(grad, key, shape), None
+
+
+class IndexGrad(Op):
+    """zeros(shape) with `g` added at an advanced key (duplicates accumulate, as np.add.at)."""
+
+    @staticmethod
+    def forward(ctx, g, key, shape):
+        ctx.key = key
+        xp = array_module(g)
+        out = xp.zeros(shape, g.dtype)
+        xp.add.at(out, key, g)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Index.apply(grad, ctx.key), None, None
+
+
+# ---- writes through views -------------------------------------------------------------------
+
 
 
 def view_chain(t) -> list:
@@ -60,14 +149,12 @@ class CopySlices(Op):
         chain, key = ctx.meta
         g_src = None
         if ctx.needs_input_grad[1]:
-            from .indexing import Index
-
             g_src = replay(chain, grad)
             if key is not None:
                 g_src = Index.apply(g_src, key)
         g_base = None
         if ctx.needs_input_grad[0]:
-            xp = _op._xp(grad._data)
+            xp = array_module(grad._data)
             mask = xp.ones(grad._data.shape, grad._data.dtype)
             region = _replay_raw(chain, mask)
             if key is None:

@@ -15,6 +15,8 @@ from ..backend import array_module
 from . import _op
 from . import shape as _s
 from ._op import Op, sum_to_size
+from ._output import _SCALAR_TYPE_NAMES as _CAP  # noqa: F401 - nn_linear.py still imports it
+from ._output import _cap as _scalar_type
 
 __all__ = [
     "addbmm",
@@ -38,16 +40,13 @@ __all__ = [
 ]
 
 _ndarray = np.ndarray
-_CAP = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-        "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-        "bool": "Bool"}
 _C_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half",
            "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int", "int16": "short int",
            "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
 def _cap(t) -> str:
-    return _CAP[t.dtype.name]
+    return _scalar_type(t.dtype)
 
 
 def _is_half(np_dtype) -> bool:

@@ -1,6 +1,6 @@
 """Shape ops, continued: repeat/tile, flip/roll/rot90, tril/triu, diagonal/diag, unfold.
 
-Split from shape.py (views and joins live there) to keep each file short.
+The rest of the shape family (view, reshape, permute, expand, cat, split...) is in shape.py.
 """
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import numpy as np
 from ..backend import array_module
 from . import _op
 from ._op import Op
+from ._output import _out
 from ._util import wrap_dim
-from .shape import _finish, reshape, transpose
+from .indexing import index_select
+from .shape import reshape, transpose
 
 __all__ = [
     "diag",
@@ -43,9 +45,7 @@ class Repeat(Op):
     def backward(ctx, grad):
         in_shape, shape, reps = ctx.meta
         split = tuple(v for r, s in zip(reps, shape) for v in (r, s))
-        from .reduction import sum as _sum
-
-        g = _sum(reshape(grad, split), tuple(range(0, len(split), 2)))
+        g = reshape(grad, split).sum(tuple(range(0, len(split), 2)))
         return reshape(g, in_shape), None
 
 
@@ -71,8 +71,6 @@ def tile(input, dims):
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
-    from .indexing import index_select
-
     if repeats is None:  # repeat_interleave(repeats_tensor): indices 0..n-1 repeated
         r = input._data
         xp = array_module(r)
@@ -220,13 +218,13 @@ class Triu(Tril):
 def tril(input, diagonal: int = 0, *, out=None):
     if input._data.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
-    return _finish(Tril.apply(input, int(diagonal), False), out)
+    return _out(Tril.apply(input, int(diagonal), False), out)
 
 
 def triu(input, diagonal: int = 0, *, out=None):
     if input._data.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
-    return _finish(Triu.apply(input, int(diagonal), True), out)
+    return _out(Triu.apply(input, int(diagonal), True), out)
 
 
 # ---- diagonal / diag / diag_embed / unfold: strided views ---------------------------------------
@@ -316,10 +314,10 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
 def diag(input, diagonal: int = 0, *, out=None):
     n = input._data.ndim
     if n == 1:
-        return _finish(diag_embed(input, diagonal, 0, 1), out)
+        return _out(diag_embed(input, diagonal, 0, 1), out)
     if n != 2:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {n}D")
-    return _finish(Diagonal.apply(input, int(diagonal), 0, 1).clone(), out)
+    return _out(Diagonal.apply(input, int(diagonal), 0, 1).clone(), out)
 
 
 class Unfold(Op):

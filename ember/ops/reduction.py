@@ -1,8 +1,8 @@
-"""Reductions: sum, mean, prod, max/min, var/std, norm, logsumexp, cumulative ops, all/any.
+"""Reductions: sum, mean, prod, max/min, var/std, norm, logsumexp, cumulative ops.
 
 Each reduces over `dim` (None, an int or several) with keepdim; backward re-expands the gradient.
-Order statistics (sort, topk, median, mode, kthvalue, cummax, unique) live in sorting.py and are
-re-exported here.
+Order statistics (sort, topk, median, mode, kthvalue, cummax, unique) live in sorting.py, the
+logical reductions (all, any, count_nonzero) in comparison.py.
 """
 from __future__ import annotations
 
@@ -15,31 +15,19 @@ import numpy as np
 from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
-from . import elementwise as _ew
 from ._op import Expand, Op
-from ._util import keepdim_shape, reduce_axes, wrap_dim
+from ._output import _cap, _out
+from ._util import _const, keepdim_shape, reduce_axes, wrap_dim
+from .binary import maximum, minimum
+from .elementwise import where
 from .rearrange import Flip
-from .sorting import (
-    argsort,
-    cummax,
-    cummin,
-    evenly_distribute,
-    kthvalue,
-    median,
-    mode,
-    msort,
-    nanmedian,
-    return_type,
-    select_backward,
-    sort,
-    topk,
-    unique,
-)
+from .shape import permute
+from .sorting import evenly_distribute, return_type, select_backward
+from .unary import Sgn, exp
 
-__all__ = ["all", "amax", "amin", "aminmax", "any", "argmax", "argmin", "argsort", "count_nonzero",
-           "cummax", "cummin", "cumprod", "cumsum", "dist", "kthvalue", "logsumexp", "max", "mean",
-           "median", "min", "mode", "msort", "nanmean", "nanmedian", "nansum", "norm", "prod",
-           "sort", "std", "std_mean", "sum", "topk", "unique", "var", "var_mean"]
+__all__ = ["amax", "amin", "aminmax", "argmax", "argmin", "cumprod", "cumsum", "dist", "logsumexp",
+           "max", "mean", "min", "nanmean", "nansum", "norm", "prod", "std", "std_mean", "sum",
+           "var", "var_mean"]
 
 _bool = builtins.bool
 _ndarray = np.ndarray
@@ -81,19 +69,6 @@ def _count(shape, axes) -> int:
     return math.prod(shape[a] for a in axes)
 
 
-def _const(arr):
-    """A backend array as a constant (never differentiated) tensor."""
-    return _op._new_tensor(_op.as_array(arr))
-
-
-def _axes(dim, ndim):
-    """reduce_axes, also range-checking the dim of a 0-d tensor (which accepts only 0 and -1)."""
-    if ndim == 0 and dim is not None:
-        for d in ((dim,) if isinstance(dim, _int) else dim):
-            wrap_dim(d, 0)
-    return reduce_axes(dim, ndim)
-
-
 def _int_to_long(t, dtype):
     """sum/prod/cumsum accumulate integer and bool inputs in int64; `dtype=` casts first."""
     if dtype is None:
@@ -106,7 +81,7 @@ def _int_to_long(t, dtype):
 def _require_float(name, t, msg=None):
     if not t.dtype.is_floating_point:
         raise RuntimeError(msg or f"{name}(): expected input to have floating point or complex "
-                           f"dtype but got {_ew._cap(t.dtype)}")
+                           f"dtype but got {_cap(t.dtype)}")
 
 
 def _check_reduce_nonempty(name, x, axes) -> None:
@@ -257,10 +232,10 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
                 return Sum.apply(input, None, keepdim)
             y = _add_reduce(x, None, None, None, keepdim)
             return _op._new_tensor(y if y.__class__ is _ndarray else _asarray(y))
-    axes = _axes(dim, input._data.ndim)
+    axes = reduce_axes(dim, input._data.ndim)
     op = Sum if dim is None else SumDim
     y = op.apply(_int_to_long(input, dtype), axes, keepdim)
-    return y if out is None else _ew._out(y, out)
+    return y if out is None else _out(y, out)
 
 
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
@@ -268,18 +243,18 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     d = dtype or input.dtype
     if not d.is_floating_point:
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: {_ew._cap(d)}")
-    axes = _axes(dim, input._data.ndim)
+                           f"floating point or complex dtype. Got: {_cap(d)}")
+    axes = reduce_axes(dim, input._data.ndim)
     if d is not input.dtype:
         input = input.to(d)
     y = (Mean if dim is None else MeanDim).apply(input, axes, keepdim)
-    return y if out is None else _ew._out(y, out)
+    return y if out is None else _out(y, out)
 
 
 def nansum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """sum treating NaN as zero."""
-    axes = _axes(dim, input._data.ndim)
-    return _ew._out(Nansum.apply(_int_to_long(input, dtype), axes, keepdim), out)
+    axes = reduce_axes(dim, input._data.ndim)
+    return _out(Nansum.apply(_int_to_long(input, dtype), axes, keepdim), out)
 
 
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
@@ -287,21 +262,21 @@ def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)
     _require_float("nanmean", input)
-    axes = _axes(dim, input._data.ndim)
+    axes = reduce_axes(dim, input._data.ndim)
     x = input._data
     n = (~array_module(x).isnan(x)).sum(axis=axes, keepdims=keepdim)
-    return _ew._out(nansum(input, dim, keepdim) / _const(n.astype(np.int64)), out)
+    return _out(nansum(input, dim, keepdim) / _const(n.astype(np.int64)), out)
 
 
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Product of all elements or along one dim; int and bool inputs multiply in int64."""
     input = _int_to_long(input, dtype)
     if dim is None:
-        return _ew._out(Prod.apply(input, None, False), out)
+        return _out(Prod.apply(input, None, False), out)
     axis = wrap_dim(dim, input._data.ndim)
     if input._data.ndim == 0:
-        return _ew._out(ProdDim.apply(input, None, False), out)
-    return _ew._out(ProdDim.apply(input, axis, keepdim), out)
+        return _out(ProdDim.apply(input, None, False), out)
+    return _out(ProdDim.apply(input, axis, keepdim), out)
 
 
 # ---- max, min and their indices ----------------------------------------------------------------
@@ -398,10 +373,8 @@ class MinDim(MaxDim):
 def _extreme(name, input, dim, keepdim, other, largest):
     T = _op.Tensor
     if isinstance(dim, T) or other is not None:
-        from . import elementwise
-
         b = dim if isinstance(dim, T) else other
-        return (elementwise.maximum if largest else elementwise.minimum)(input, b)
+        return (maximum if largest else minimum)(input, b)
     x = input._data
     if dim is None:
         if keepdim:
@@ -431,17 +404,17 @@ def min(input, dim=None, keepdim: bool = False, *, other=None, out=None):
 
 def _amax(cls, name, input, dim, keepdim):
     x = input._data
-    axes = _axes(() if dim is None else dim, x.ndim)
+    axes = reduce_axes(() if dim is None else dim, x.ndim)
     _check_reduce_nonempty(name, x, axes)
     return cls.apply(input, axes, keepdim)
 
 
 def amax(input, dim=(), keepdim: bool = False, *, out=None):
-    return _ew._out(_amax(Amax, "amax", input, dim, keepdim), out)
+    return _out(_amax(Amax, "amax", input, dim, keepdim), out)
 
 
 def amin(input, dim=(), keepdim: bool = False, *, out=None):
-    return _ew._out(_amax(Amin, "amin", input, dim, keepdim), out)
+    return _out(_amax(Amin, "amin", input, dim, keepdim), out)
 
 
 def _arg(name, input, dim, keepdim):
@@ -520,7 +493,7 @@ class Std(Op):
         (x,) = ctx.inputs
         out = ctx.output
         zero = _const(out._data == 0)
-        g = _ew.where(zero, 0.0, grad / (_ew.where(zero, 1.0, out) * 2))  # std'(0) = 0, as torch
+        g = where(zero, 0.0, grad / (where(zero, 1.0, out) * 2))  # std'(0) = 0, as torch
         return _var_backward(g, x, *ctx.meta)
 
 
@@ -544,7 +517,7 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
         raise RuntimeError(f"{name}: can't specify both correction and unbiased arguments")
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    axes = _axes(dim, input._data.ndim)
+    axes = reduce_axes(dim, input._data.ndim)
     if _count(input._data.shape, axes) - correction <= 0:
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be "
                       "strictly less than the reduction factor (input numel divided by output "
@@ -554,13 +527,13 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
 
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None):
     """Variance with Bessel's correction by default (correction=1)."""
-    return _ew._out(Var.apply(input, *_var_args("var", input, dim, unbiased, keepdim,
-                                                correction)), out)
+    return _out(Var.apply(input, *_var_args("var", input, dim, unbiased, keepdim,
+                                            correction)), out)
 
 
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None):
-    return _ew._out(Std.apply(input, *_var_args("std", input, dim, unbiased, keepdim,
-                                                correction)), out)
+    return _out(Std.apply(input, *_var_args("std", input, dim, unbiased, keepdim,
+                                            correction)), out)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
@@ -626,7 +599,7 @@ def _norm_backward(grad, x, norm, p, axes, keepdim):
     nd = norm._data
     if p == 2:
         zero = _const(nd == 0)
-        return grad * (x / _ew.where(zero, 1.0, norm))
+        return grad * (x / where(zero, 1.0, norm))
     if math.isinf(p):
         ad = xp.abs(xd)
         mask = (ad == nd) | xp.isnan(ad)
@@ -635,27 +608,13 @@ def _norm_backward(grad, x, norm, p, axes, keepdim):
     ax = x * s  # |x| with the right derivative
     if p < 1:
         xzero = _const(xd == 0)
-        scaled = _ew.where(xzero, 0.0, s * _ew.where(xzero, 1.0, ax) ** (p - 1))
+        scaled = where(xzero, 0.0, s * where(xzero, 1.0, ax) ** (p - 1))
         return scaled * grad * norm ** (1 - p)
     nzero = _const(nd == 0)
-    scale = _ew.where(nzero, 0.0, grad / _ew.where(nzero, 1.0, norm) ** (p - 1))
+    scale = where(nzero, 0.0, grad / where(nzero, 1.0, norm) ** (p - 1))
     if p < 2:
         return s * ax ** (p - 1) * scale
     return x * ax ** (p - 2) * scale
-
-
-class Sgn(Op):
-    """sign(x) with sign(nan) = 0 and a zero derivative, as PyTorch's sgn."""
-
-    @staticmethod
-    def forward(ctx, x):
-        xp = array_module(x)
-        s = xp.sign(x)
-        return xp.where(xp.isnan(s), 0, s).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * 0
 
 
 def _norm_p(p):
@@ -673,15 +632,15 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, out=None, dtype=None):
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {_ew._cap(input.dtype)}")
+                           f"input. Got {_cap(input.dtype)}")
     if p == "fro" and dim is not None and not isinstance(dim, _int) and len(dim) > 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
                            f"{' '.join(map(str, dim))}")
     pv = _norm_p(p)
-    axes = _axes(dim, input._data.ndim)
+    axes = reduce_axes(dim, input._data.ndim)
     if math.isinf(pv) and input._data.size == 0:
         _check_reduce_nonempty_norm(input._data, axes)
-    return _ew._out(Norm.apply(input, pv, axes, keepdim), out)
+    return _out(Norm.apply(input, pv, axes, keepdim), out)
 
 
 def _check_reduce_nonempty_norm(x, axes) -> None:
@@ -720,15 +679,15 @@ class Logsumexp(Op):
         (x,) = ctx.inputs
         axes, keepdim = ctx.meta
         out = _keep(ctx.output, x.shape, axes, keepdim)
-        return _keep(grad, x.shape, axes, keepdim) * _ew.exp(x - out)
+        return _keep(grad, x.shape, axes, keepdim) * exp(x - out)
 
 
 def logsumexp(input, dim, keepdim: bool = False, *, out=None):
     """log(sum(exp(x))) computed stably (shifted by the max); integer inputs become float."""
     if input._data.dtype.kind in "biu":
         input = input.to(_dt.get_default_dtype())
-    axes = _axes(dim, input._data.ndim)
-    return _ew._out(Logsumexp.apply(input, axes, keepdim), out)
+    axes = reduce_axes(dim, input._data.ndim)
+    return _out(Logsumexp.apply(input, axes, keepdim), out)
 
 
 # ---- cumulative sum / product ---------------------------------------------------------------------
@@ -782,10 +741,10 @@ class Cumprod(Op):
         seen = xp.cumsum(zeros, axis=axis)
         before = _const(seen == 0)
         at = zeros & (seen == 1)
-        part1 = _rev_cumsum(grad * y, axis) / _ew.where(before, x, 1.0)
-        y_skip = cumprod(_ew.where(_const(at), 1.0, x), axis)
+        part1 = _rev_cumsum(grad * y, axis) / where(before, x, 1.0)
+        y_skip = cumprod(where(_const(at), 1.0, x), axis)
         part2 = _rev_cumsum(grad * y_skip, axis)
-        return _ew.where(before, part1, _ew.where(_const(at), part2, 0.0)), None
+        return where(before, part1, where(_const(at), part2, 0.0)), None
 
 
 def _cumprod_backward_graph(grad, x, axis):
@@ -798,50 +757,19 @@ def _cumprod_backward_graph(grad, x, axis):
     onehot = _const(xp.eye(n, dtype=bool).reshape(mat))  # [k, ..., j, ...]: j == k
     upper = _const(xp.triu(xp.ones((n, n), xd.dtype)).reshape(mat))  # [k, ..., i, ...]: i >= k
     big = (n,) + shape
-    rows = cumprod(_ew.where(onehot, 1.0, Expand.apply(x.reshape((1,) + shape), big)), axis + 1)
+    rows = cumprod(where(onehot, 1.0, Expand.apply(x.reshape((1,) + shape), big)), axis + 1)
     g = Sum.apply(rows * grad.reshape((1,) + shape) * upper, (axis + 1,), False)
     perm = tuple(range(1, axis + 1)) + (0,) + tuple(range(axis + 1, nd))
-    from .shape import permute
-
     return permute(g, perm)
 
 
 def cumsum(input, dim, *, dtype=None, out=None):
     """Running sum along dim; integer and bool inputs accumulate in int64."""
     input = _int_to_long(input, dtype)
-    return _ew._out(Cumsum.apply(input, wrap_dim(dim, input._data.ndim)), out)
+    return _out(Cumsum.apply(input, wrap_dim(dim, input._data.ndim)), out)
 
 
 def cumprod(input, dim, *, dtype=None, out=None):
     """Running product along dim; the gradient is exact with zeros in the input."""
     input = _int_to_long(input, dtype)
-    return _ew._out(Cumprod.apply(input, wrap_dim(dim, input._data.ndim)), out)
-
-
-# ---- logical reductions (no gradient) ---------------------------------------------------------
-
-
-def _logical(fn_name, input, dim, keepdim):
-    x = input._data
-    xp = array_module(x)
-    # an empty dim list reduces nothing here (unlike sum's "all dims")
-    axes = () if isinstance(dim, (tuple, list)) and not dim else _axes(dim, x.ndim)
-    y = getattr(xp, fn_name)(x, axis=axes, keepdims=keepdim)
-    y = xp.asarray(y)
-    return _const(y.astype(np.uint8) if x.dtype == np.uint8 else y)
-
-
-def all(input, dim=None, keepdim: bool = False, *, out=None):
-    """True where every element is nonzero (uint8 inputs give uint8, as PyTorch)."""
-    return _ew._out(_logical("all", input, dim, keepdim), out)
-
-
-def any(input, dim=None, keepdim: bool = False, *, out=None):
-    return _ew._out(_logical("any", input, dim, keepdim), out)
-
-
-def count_nonzero(input, dim=None):
-    x = input._data
-    xp = array_module(x)
-    axes = _axes(dim, x.ndim)
-    return _const(xp.asarray(xp.count_nonzero(x, axis=axes)).astype(np.int64))
+    return _out(Cumprod.apply(input, wrap_dim(dim, input._data.ndim)), out)

@@ -11,9 +11,13 @@ import numpy as np
 
 from .. import _dtype as _dt
 from ..backend import array_module
+from ..size import Size
 from . import _op
+from ._common import check_broadcast
 from ._op import Expand, Op
+from ._output import _out
 from ._util import wrap_dim
+from .inplace_view import BasicIndex
 
 __all__ = [
     "adjoint",
@@ -126,11 +130,8 @@ def _viewable(a, shape) -> bool:
 
 
 def view(input, *shape):
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
-        from .._dtype import dtype as _dtype_cls
-
-        if isinstance(shape[0], _dtype_cls):
-            return _view_dtype(input, shape[0])
+    if len(shape) == 1 and isinstance(shape[0], _dt.dtype):
+        return _view_dtype(input, shape[0])
     return View.apply(input, infer_shape(shape, input._data.size))
 
 
@@ -394,19 +395,11 @@ def broadcast_to(input, size):
 
 
 def broadcast_shapes(*shapes):
-    from ..size import Size
-
     out = ()
     for s in shapes:
         s = (s,) if isinstance(s, int) else tuple(s)
-        out = _broadcast_pair(out, s)
+        out = check_broadcast(out, s)
     return Size(out)
-
-
-def _broadcast_pair(sa, sb) -> tuple:
-    from .elementwise import check_broadcast
-
-    return check_broadcast(sa, sb)
 
 
 def broadcast_tensors(*tensors):
@@ -414,7 +407,7 @@ def broadcast_tensors(*tensors):
         tensors = tensors[0]
     shape = ()
     for t in tensors:
-        shape = _broadcast_pair(shape, t._data.shape)
+        shape = check_broadcast(shape, t._data.shape)
     return tuple(t if t._data.shape == shape else Expand.apply(t, shape) for t in tensors)
 
 
@@ -529,7 +522,7 @@ def cat(tensors, dim: int = 0, *, out=None):
             d = _dt.promote_types(d, t.dtype)
     ref = next((t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)), None)
     if ref is None:
-        return _finish(Cat.apply(*tensors, axis=0, np_dtype=d.np_dtype), out)
+        return _out(Cat.apply(*tensors, axis=0, np_dtype=d.np_dtype), out)
     n = ref._data.ndim
     if n == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
@@ -550,18 +543,10 @@ def cat(tensors, dim: int = 0, *, out=None):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {axis}. "
                                    f"Expected size {rs[j]} but got size {s[j]} for tensor number "
                                    f"{i} in the list.")
-    return _finish(Cat.apply(*tensors, axis=axis, np_dtype=d.np_dtype), out)
+    return _out(Cat.apply(*tensors, axis=axis, np_dtype=d.np_dtype), out)
 
 
 concat = concatenate = cat
-
-
-def _finish(result, out):
-    if out is None:
-        return result
-    from .elementwise import _out
-
-    return _out(result, out)
 
 
 class Stack(Op):
@@ -588,7 +573,7 @@ def stack(tensors, dim: int = 0, *, out=None):
         if t.dtype is not d:
             d = _dt.promote_types(d, t.dtype)
     axis = wrap_dim(dim, len(s0) + 1)
-    return _finish(Stack.apply(*tensors, axis=axis, np_dtype=d.np_dtype), out)
+    return _out(Stack.apply(*tensors, axis=axis, np_dtype=d.np_dtype), out)
 
 
 def hstack(tensors, *, out=None):
@@ -725,8 +710,6 @@ def unbind(input, dim: int = 0):
 
 
 def narrow(input, dim: int, start, length: int):
-    from .indexing import BasicIndex
-
     n = input._data.ndim
     if n == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -743,11 +726,3 @@ def narrow(input, dim: int, start, length: int):
     if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return BasicIndex.apply(input, (slice(None),) * axis + (slice(start, start + length),))
-
-
-# ---- the rest of the family (repeat, flip/roll, tril/triu, diagonal, unfold) lives next door ---
-
-from . import rearrange as _rearrange
-from .rearrange import *
-
-__all__ += _rearrange.__all__

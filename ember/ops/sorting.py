@@ -7,6 +7,7 @@ derivatives work). NaN sorts as the largest value, as in PyTorch.
 from __future__ import annotations
 
 import builtins
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -17,7 +18,7 @@ from ._op import Op
 from ._util import wrap_dim
 
 __all__ = ["argsort", "cummax", "cummin", "kthvalue", "median", "mode", "msort", "nanmedian",
-           "sort", "topk", "unique"]
+           "sort", "topk", "unique", "unique_consecutive"]
 
 _int = builtins.int
 
@@ -413,19 +414,216 @@ def cummin(input, dim, *, out=None):
     return _cummin_t(*Cummin.apply(input, wrap_dim(dim, input.ndim), False))
 
 
-# ---- unique ------------------------------------------------------------------------------------
+# ---- unique, unique_consecutive ---------------------------------------------------------------
+# NaN never equals NaN, so every NaN is its own value (torch's IsUnique<equal_nan=false>); along a
+# dim, rows are equal when every element is (-0.0 == 0.0) and ordered by torch's comparator.
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """Distinct values (sorted), optionally with the inverse map and counts (no gradient)."""
+    """Distinct values (always sorted, as torch's CPU kernel), optionally with the inverse map and
+    counts (no gradient)."""
+    if dim is not None:
+        return _unique_dim(input, dim, return_inverse, return_counts, consecutive=False)
     x = input._data
     xp = array_module(x)
-    axis = None if dim is None else wrap_dim(dim, x.ndim)
-    vals, inv, counts = xp.unique(x, return_inverse=True, return_counts=True, axis=axis)
+    flat = x.reshape(-1)
+    if _order_shows(flat):  # NaNs and signed zeros come out in the order torch's sort leaves
+        v = flat.tolist()
+        perm = list(range(len(v)))
+        _std_sort(perm, lambda i, j: v[i] < v[j] or (v[j] != v[j] and v[i] == v[i]))
+        perm = xp.asarray(perm, dtype=np.int64)
+    else:
+        perm = xp.argsort(flat)
+    vals = flat[perm]
+    return _groups(vals, vals[1:] != vals[:-1], perm, x.shape, return_inverse, return_counts)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Collapse each run of equal consecutive values (or slices along dim) to one (no gradient)."""
+    if dim is not None:
+        return _unique_dim(input, dim, return_inverse, return_counts, consecutive=True)
+    x = input._data
+    vals = x.reshape(-1)
+    return _groups(vals, vals[1:] != vals[:-1], None, x.shape, return_inverse, return_counts)
+
+
+def _unique_dim(input, dim, return_inverse, return_counts, consecutive):
+    """torch's unique_dim: sort the slices along dim lexicographically, then merge equal runs."""
+    x = input._data
+    xp = array_module(x)
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    axis = wrap_dim(dim, x.ndim)
+    zero_dims = x.shape.count(0)
+    if zero_dims > 1:
+        raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot "
+                           "be applied ")
+    if zero_dims and x.shape[axis]:
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique "
+                           "cannot be applied")
+    moved = xp.moveaxis(x, axis, 0)
+    n = moved.shape[0]
+    rows = moved.reshape(n, x.size // n if n else math.prod(moved.shape[1:]))
+    if consecutive:
+        perm = None
+    elif _order_shows(rows):
+        lines = rows.tolist()  # the comparator is no strict weak order: replay torch's sort
+        order = list(range(n))
+        _std_sort(order, lambda a, b: _row_less(lines[a], lines[b]))
+        perm = xp.asarray(order, dtype=np.int64)
+    else:
+        perm = xp.lexsort(rows.T[::-1]) if rows.shape[1] else xp.arange(n)
+    rows = rows if perm is None else rows[perm]
+    differs = ~(rows[1:] == rows[:-1]).all(axis=1)  # NaN != NaN: a row with NaN is unique
+    out = _groups(rows, differs, perm, (n,), return_inverse, return_counts)
+    vals = out[0] if isinstance(out, tuple) else out
+    shape = (vals._data.shape[0],) + moved.shape[1:]
+    vals._data = xp.ascontiguousarray(xp.moveaxis(vals._data.reshape(shape), 0, axis))
+    return out
+
+
+def _groups(vals, differs, perm, inverse_shape, return_inverse, return_counts):
+    """unique's outputs from `vals` in group order; differs[i]: vals[i + 1] starts a new group;
+    perm maps positions in vals back to the input's (None: the identity)."""
+    xp = array_module(vals)
+    starts = xp.ones(vals.shape[0], bool)
+    starts[1:] = differs
     new = _op._new_tensor
-    out = [new(vals)]
+    out = [new(vals[starts])]
     if return_inverse:
-        out.append(new(inv.reshape(x.shape if axis is None else -1).astype(np.int64)))
+        ids = xp.cumsum(starts, dtype=np.int64) - 1
+        if perm is not None:
+            inv = xp.empty_like(ids)
+            inv[perm] = ids
+            ids = inv
+        out.append(new(ids.reshape(inverse_shape)))
     if return_counts:
-        out.append(new(counts.astype(np.int64)))
+        first = xp.flatnonzero(starts)
+        out.append(new(xp.diff(first, append=vals.shape[0]).astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)
+
+
+def _order_shows(x) -> bool:
+    """Whether equal-comparing floats differ (NaN, -0.0): then which one of several equivalent
+    elements torch's (unstable) sort puts first shows in the result."""
+    if x.dtype.kind not in "fV":
+        return False
+    xp = array_module(x)
+    return builtins.bool(xp.isnan(x).any() or (xp.signbit(x) & (x == 0)).any())
+
+
+def _row_less(a, b) -> bool:
+    """torch's unique_dim comparator: the first ordered pair decides; NaN pairs are skipped."""
+    for u, v in zip(a, b):
+        if u < v:
+            return True
+        if u > v:
+            return False
+    return False
+
+
+# ---- libstdc++'s std::sort, step for step ------------------------------------------------------
+# With NaN rows torch's comparator is not a strict weak order, so the order of the rows it returns
+# is whatever GCC's introsort makes of it; this replays that algorithm on a list of indices.
+
+_THRESHOLD = 16
+
+
+def _std_sort(a: list, less) -> None:
+    n = len(a)
+    if n > 1:
+        _introsort_loop(a, 0, n, 2 * (n.bit_length() - 1), less)
+        _final_insertion_sort(a, 0, n, less)
+
+
+def _introsort_loop(a, first, last, depth, less) -> None:
+    while last - first > _THRESHOLD:
+        if depth == 0:
+            _heap_sort(a, first, last, less)
+            return
+        depth -= 1
+        mid = first + (last - first) // 2
+        _move_median_to_first(a, first, first + 1, mid, last - 1, less)
+        cut = _unguarded_partition(a, first + 1, last, first, less)
+        _introsort_loop(a, cut, last, depth, less)
+        last = cut
+
+
+def _move_median_to_first(a, result, i, j, k, less) -> None:
+    if less(a[i], a[j]):
+        m = j if less(a[j], a[k]) else k if less(a[i], a[k]) else i
+    else:
+        m = i if less(a[i], a[k]) else k if less(a[j], a[k]) else j
+    a[result], a[m] = a[m], a[result]
+
+
+def _unguarded_partition(a, first, last, pivot, less) -> int:
+    end = last
+    while True:
+        while first < end and less(a[first], a[pivot]):
+            first += 1
+        last -= 1
+        while last > pivot and less(a[pivot], a[last]):
+            last -= 1
+        if not first < last:
+            return first
+        a[first], a[last] = a[last], a[first]
+        first += 1
+
+
+def _heap_sort(a, first, last, less) -> None:
+    """std::partial_sort(first, last, last): make_heap, then pop_heap down to one element."""
+    n = last - first
+    for parent in range((n - 2) // 2, -1, -1):
+        _adjust_heap(a, first, parent, n, a[first + parent], less)
+    while last - first > 1:
+        last -= 1
+        value = a[last]
+        a[last] = a[first]
+        _adjust_heap(a, first, 0, last - first, value, less)
+
+
+def _adjust_heap(a, first, hole, n, value, less) -> None:
+    top = hole
+    child = hole
+    while child < (n - 1) // 2:
+        child = 2 * (child + 1)
+        if less(a[first + child], a[first + child - 1]):
+            child -= 1
+        a[first + hole] = a[first + child]
+        hole = child
+    if n % 2 == 0 and child == (n - 2) // 2:
+        child = 2 * (child + 1)
+        a[first + hole] = a[first + child - 1]
+        hole = child - 1
+    parent = (hole - 1) // 2
+    while hole > top and less(a[first + parent], value):
+        a[first + hole] = a[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    a[first + hole] = value
+
+
+def _final_insertion_sort(a, first, last, less) -> None:
+    if last - first > _THRESHOLD:
+        _insertion_sort(a, first, first + _THRESHOLD, less)
+        for i in range(first + _THRESHOLD, last):
+            _linear_insert(a, i, first, less)
+    else:
+        _insertion_sort(a, first, last, less)
+
+
+def _insertion_sort(a, first, last, less) -> None:
+    for i in range(first + 1, last):
+        if less(a[i], a[first]):
+            a[first:i + 1] = [a[i]] + a[first:i]
+        else:
+            _linear_insert(a, i, first, less)
+
+
+def _linear_insert(a, last, lowest, less) -> None:
+    value = a[last]
+    while last > lowest and less(value, a[last - 1]):
+        a[last] = a[last - 1]
+        last -= 1
+    a[last] = value

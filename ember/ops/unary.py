@@ -2,8 +2,8 @@
 
 Integer and bool inputs of the transcendental ops compute in the default float dtype (as PyTorch);
 abs/sign/rounding/relu keep integer dtypes. Ops whose derivative is a function of their result
-(exp, sqrt, tanh, sigmoid, relu, ...) keep the output instead of the input. Split from
-elementwise.py, which re-exports every name here.
+(exp, sqrt, tanh, sigmoid, relu, ...) keep the output instead of the input. Arithmetic is in
+elementwise.py.
 """
 from __future__ import annotations
 
@@ -11,112 +11,29 @@ import math
 
 import numpy as np
 
+from ..backend import array_module
 from . import _op
+from ._common import _float_input
 from ._op import Op
-from .elementwise import _cap, _float_input, _out, _xp, inplace, pow, where
+from ._output import _cap, _out, inplace
+from ._util import _const, _zeros
+from .elementwise import pow, where
 
-__all__ = [
-    "abs",
-    "abs_",
-    "absolute",
-    "absolute_",
-    "acos",
-    "acos_",
-    "acosh",
-    "acosh_",
-    "arccos",
-    "arccos_",
-    "arccosh",
-    "arccosh_",
-    "arcsin",
-    "arcsin_",
-    "arcsinh",
-    "arcsinh_",
-    "arctan",
-    "arctan_",
-    "arctanh",
-    "arctanh_",
-    "asin",
-    "asin_",
-    "asinh",
-    "asinh_",
-    "atan",
-    "atan_",
-    "atanh",
-    "atanh_",
-    "ceil",
-    "ceil_",
-    "cos",
-    "cos_",
-    "cosh",
-    "cosh_",
-    "erf",
-    "erf_",
-    "erfc",
-    "erfc_",
-    "erfinv",
-    "exp",
-    "exp2",
-    "exp2_",
-    "exp_",
-    "expm1",
-    "expm1_",
-    "fix",
-    "fix_",
-    "floor",
-    "floor_",
-    "frac",
-    "frac_",
-    "log",
-    "log1p",
-    "log1p_",
-    "log2",
-    "log2_",
-    "log10",
-    "log10_",
-    "log_",
-    "positive",
-    "reciprocal",
-    "reciprocal_",
-    "relu",
-    "relu_",
-    "round",
-    "round_",
-    "rsqrt",
-    "rsqrt_",
-    "sgn",
-    "sigmoid",
-    "sigmoid_",
-    "sign",
-    "sin",
-    "sin_",
-    "sinh",
-    "sinh_",
-    "sqrt",
-    "sqrt_",
-    "square",
-    "square_",
-    "tan",
-    "tan_",
-    "tanh",
-    "tanh_",
-    "trunc",
-    "trunc_",
-]
+__all__ = ["abs", "abs_", "absolute", "absolute_", "acos", "acos_", "acosh", "acosh_", "arccos",
+           "arccos_", "arccosh", "arccosh_", "arcsin", "arcsin_", "arcsinh", "arcsinh_", "arctan",
+           "arctan_", "arctanh", "arctanh_", "asin", "asin_", "asinh", "asinh_", "atan", "atan_",
+           "atanh", "atanh_", "ceil", "ceil_", "cos", "cos_", "cosh", "cosh_", "erf", "erf_",
+           "erfc", "erfc_", "erfinv", "exp", "exp2", "exp2_", "exp_", "expm1", "expm1_", "fix",
+           "fix_", "floor", "floor_", "frac", "frac_", "log", "log1p", "log1p_", "log2", "log2_",
+           "log10", "log10_", "log_", "positive", "reciprocal", "reciprocal_", "relu", "relu_",
+           "round", "round_", "rsqrt", "rsqrt_", "sgn", "sigmoid", "sigmoid_", "sign", "sin",
+           "sin_", "sinh", "sinh_", "sqrt", "sqrt_", "square", "square_", "tan", "tan_", "tanh",
+           "tanh_", "trunc", "trunc_"]
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_PI_OVER_TWO = math.sqrt(math.pi) / 2.0
-
-
-def _const(a):
-    """A raw array as a constant Tensor (masks and piecewise-constant factors)."""
-    return _op._new_tensor(_op.as_array(a))
-
-
-def _zeros(grad):
-    return _op._new_tensor(_xp(grad._data).zeros_like(grad._data))
 
 
 def _not_implemented(name: str, t) -> NotImplementedError:
@@ -130,7 +47,7 @@ class Exp(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        return _xp(x).exp(x)
+        return array_module(x).exp(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -141,7 +58,7 @@ class Exp2(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        return _xp(x).exp2(x)
+        return array_module(x).exp2(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -152,7 +69,7 @@ class Expm1(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        return _xp(x).expm1(x)
+        return array_module(x).expm1(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -164,7 +81,7 @@ class Log(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).log(x)
+        return array_module(x).log(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -176,7 +93,7 @@ class Log2(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).log2(x)
+        return array_module(x).log2(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -188,7 +105,7 @@ class Log10(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).log10(x)
+        return array_module(x).log10(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -200,7 +117,7 @@ class Log1P(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).log1p(x)
+        return array_module(x).log1p(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -214,7 +131,7 @@ class Sqrt(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        return _xp(x).sqrt(x)
+        return array_module(x).sqrt(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -225,7 +142,7 @@ class Rsqrt(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        xp = _xp(x)
+        xp = array_module(x)
         return xp.reciprocal(xp.sqrt(x))
 
     @staticmethod
@@ -238,7 +155,7 @@ class Reciprocal(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        return _xp(x).reciprocal(x)
+        return array_module(x).reciprocal(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -254,7 +171,7 @@ class Sin(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).sin(x)
+        return array_module(x).sin(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -266,7 +183,7 @@ class Cos(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).cos(x)
+        return array_module(x).cos(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -277,7 +194,7 @@ class Tan(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        return _xp(x).tan(x)
+        return array_module(x).tan(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -290,7 +207,7 @@ class Asin(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).arcsin(x)
+        return array_module(x).arcsin(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -303,7 +220,7 @@ class Acos(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).arccos(x)
+        return array_module(x).arccos(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -316,7 +233,7 @@ class Atan(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).arctan(x)
+        return array_module(x).arctan(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -329,7 +246,7 @@ class Sinh(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).sinh(x)
+        return array_module(x).sinh(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -341,7 +258,7 @@ class Cosh(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).cosh(x)
+        return array_module(x).cosh(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -352,7 +269,7 @@ class Tanh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        return _xp(x).tanh(x)
+        return array_module(x).tanh(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -365,7 +282,7 @@ class Asinh(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).arcsinh(x)
+        return array_module(x).arcsinh(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -378,7 +295,7 @@ class Acosh(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).arccosh(x)
+        return array_module(x).arccosh(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -391,7 +308,7 @@ class Atanh(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).arctanh(x)
+        return array_module(x).arctanh(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -402,14 +319,19 @@ class Atanh(Op):
 # ---- activations -----------------------------------------------------------------------------
 
 
+def _sigmoid_array(x):
+    """1 / (1 + exp(-x)) on a raw array: the one sigmoid formula (ops and their backwards)."""
+    xp = array_module(x)
+    y = xp.exp(-x)  # overflows to inf for x < -88 (float32): 1 / inf = 0, as PyTorch
+    y += 1
+    return xp.reciprocal(y, out=y) if y.ndim else 1 / y
+
+
 class Sigmoid(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        xp = _xp(x)
-        y = xp.exp(-x)  # overflows to inf for x < -88 (float32): 1 / inf = 0, as PyTorch
-        y += 1
-        return xp.reciprocal(y, out=y) if y.ndim else 1 / y
+        return _sigmoid_array(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -421,7 +343,7 @@ class Relu(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_output()
-        return _xp(x).maximum(x, 0)
+        return array_module(x).maximum(x, 0)
 
     @staticmethod
     def backward(ctx, grad):
@@ -436,7 +358,7 @@ class ThresholdBackward(Op):
     @staticmethod
     def forward(ctx, g, y):
         ctx.mask = ~(y <= 0)
-        return _xp(g).where(ctx.mask, g, 0).astype(g.dtype, copy=False)
+        return array_module(g).where(ctx.mask, g, 0).astype(g.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -450,7 +372,7 @@ class ThresholdBackward(Op):
 class Sign(Op):
     @staticmethod
     def forward(ctx, x):
-        xp = _xp(x)
+        xp = array_module(x)
         y = _op.as_array(xp.sign(x))
         return xp.nan_to_num(y, copy=False, nan=0) if x.dtype.kind != "i" else y  # sign(nan) = 0
 
@@ -468,7 +390,7 @@ class Abs(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).abs(x)
+        return array_module(x).abs(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -478,25 +400,25 @@ class Abs(Op):
 class Floor(Sign):
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).floor(x)
+        return array_module(x).floor(x)
 
 
 class Ceil(Sign):
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).ceil(x)
+        return array_module(x).ceil(x)
 
 
 class Trunc(Sign):
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).trunc(x)
+        return array_module(x).trunc(x)
 
 
 class Round(Sign):
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).rint(x)
+        return array_module(x).rint(x)
 
 
 class RoundDecimals(Sign):
@@ -506,7 +428,7 @@ class RoundDecimals(Sign):
 
     @staticmethod
     def forward(ctx, x, decimals):
-        xp = _xp(x)
+        xp = array_module(x)
         scale = x.dtype.type(10.0 ** (decimals if decimals > 0 else -decimals))
         if decimals > 0:
             return xp.rint(x * scale) / scale
@@ -516,7 +438,7 @@ class RoundDecimals(Sign):
 class Frac(Op):
     @staticmethod
     def forward(ctx, x):
-        return x - _xp(x).trunc(x)
+        return x - array_module(x).trunc(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -558,7 +480,7 @@ def _poly(c, z):
 
 def _erf_erfc(x, want_erfc: bool):
     """erf(x) or erfc(x) in float64 to about 1 ulp (Sun's fdlibm s_erf.c, region by region)."""
-    xp = _xp(x)
+    xp = array_module(x)
     x = x.astype(np.float64)
     ax = xp.abs(x)
     z = x * x
@@ -585,7 +507,7 @@ def _erf_erfc(x, want_erfc: bool):
 
 def _erfinv(y):
     """Inverse erf: Giles' single-precision guess, then three Newton steps (float64)."""
-    xp = _xp(y)
+    xp = array_module(y)
     y = y.astype(np.float64)
     a = xp.abs(y)
     w = -xp.log((1 - a) * (1 + a))
