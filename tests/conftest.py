@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-import ember  # noqa: E402
+import ember
 
 _DEVICES = ["cpu"] + (["cuda"] if ember.cuda.is_available() else []) \
     if hasattr(ember, "cuda") else ["cpu"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from oracle import check, check_raises
 
 import ember
+from tests.oracle import assert_same, check, check_raises
 
 
 def same(fn):
@@ -58,3 +58,13 @@ def test_int_device_without_gpu():
         assert ember.device(1) == ember.device("cuda:1")
     else:
         check_raises(lambda lib: lib.device(1), inputs=[])
+
+
+def test_tensors_on_the_device_fixture(device):
+    """Tensors made on `device` (cpu; cuda too where CuPy and a GPU are present) report it and
+    hold the values torch computes on the CPU."""
+    import torch
+
+    e = (ember.arange(6.0, device=device).reshape(2, 3) * 2).softmax(1)
+    assert e.device == ember.device(device) and e.is_cuda == (device == "cuda")
+    assert_same(e.cpu(), (torch.arange(6.0).reshape(2, 3) * 2).softmax(1))

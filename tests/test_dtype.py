@@ -7,9 +7,9 @@ import pickle
 
 import pytest
 import torch
-from oracle import check, check_raises
 
 import ember
+from tests.oracle import check, check_raises
 
 NAMES = ["float16", "bfloat16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64",
          "bool"]

@@ -13,7 +13,8 @@ import numpy as np
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle import build_inputs, check, check_raises
+
+from tests.oracle import build_inputs, check, check_raises
 
 _N = int(os.environ.get("EMBER_FUZZ_EXAMPLES", "0"))
 

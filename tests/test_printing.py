@@ -7,10 +7,10 @@ import zlib
 import numpy as np
 import pytest
 import torch
-from oracle import to_ember
 
 import ember
 from ember import _printing
+from tests.oracle import to_ember
 
 FLOATS = ["float32", "float64", "float16", "bfloat16"]
 INTS = ["int64", "int32", "int16", "int8", "uint8", "bool"]

@@ -6,9 +6,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from oracle import check, check_raises
 
 import ember
+from tests.oracle import check, check_raises
 
 
 def same(fn, **kw):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 import torch
-from oracle import check, check_raises
 
 import ember
+from tests.oracle import check, check_raises
 
 MATMUL_SHAPES = [
     ((3,), (3,)),                 # dot -> 0-d

@@ -1,10 +1,10 @@
-"""Differential tests for ember/ops/shape.py and ember/ops/rearrange.py against torch."""
+"""Differential tests for ember/ops/shape.py against torch."""
 import numpy as np
 import pytest
 import torch
-from oracle import check, check_raises
 
 import ember
+from tests.oracle import check, check_raises
 
 
 def _sep(fn):
@@ -274,132 +274,6 @@ def test_iter_uses_unbind():
 def test_narrow(args):
     e, t = check(lambda x: x.narrow(*args), shapes=[(3, 4)], grad2=True)
     assert e.grad_fn.name() == t.grad_fn.name()
-
-
-# ---- repeat / tile / repeat_interleave ---------------------------------------------------------
-
-
-@pytest.mark.parametrize("shape,reps", [
-    ((2, 3), (2, 1)), ((2, 3), (1, 2, 2)), ((), (3,)), ((3,), (2, 0)), ((2, 1), (3, 4)),
-])
-def test_repeat(shape, reps):
-    check(lambda x: x.repeat(*reps), shapes=[shape], grad2=True)
-    check(lambda x: x.repeat(reps), shapes=[shape])
-
-
-@pytest.mark.parametrize("shape,reps", [((2, 3), (2,)), ((2, 3), (2, 1, 2)), ((), (2, 2))])
-def test_tile(shape, reps):
-    check(lambda x: x.tile(reps), shapes=[shape], grad2=True)
-    check(lambda lib, x: lib.tile(x, reps), shapes=[shape])
-
-
-def test_repeat_bad():
-    check_raises(lambda x: x.repeat(2), shapes=[(2, 3)])
-    check_raises(lambda x: x.repeat(2, -1), shapes=[(2, 3)])
-
-
-@pytest.mark.parametrize("fn", [
-    lambda lib, x: x.repeat_interleave(2), lambda lib, x: x.repeat_interleave(2, dim=1),
-    lambda lib, x: x.repeat_interleave(lib.tensor([1, 0, 2]), dim=0),
-    lambda lib, x: lib.repeat_interleave(x, lib.tensor([3]), dim=-1),
-    lambda lib, x: lib.repeat_interleave(x, 0, dim=1),
-])
-def test_repeat_interleave(fn):
-    check(fn, shapes=[(3, 2)], grad2=True)
-
-
-def test_repeat_interleave_tensor_only():
-    check(lambda lib, r: lib.repeat_interleave(r), inputs=[np.array([2, 0, 3])])
-    check(lambda lib, x: x.repeat_interleave(3), shapes=[()])
-    check_raises(lambda lib, x: x.repeat_interleave(lib.tensor([1, 2]), dim=0), shapes=[(3,)])
-
-
-# ---- flip / roll / rot90 / tril / triu ---------------------------------------------------------
-
-
-@pytest.mark.parametrize("fn", [
-    lambda x: x.flip(0), lambda x: x.flip(-1, 0), lambda x: x.flip((1, 2)), lambda x: x.fliplr(),
-    lambda x: x.flipud(), lambda x: x.roll(1), lambda x: x.roll(-2, 1),
-    lambda x: x.roll((1, 5), (0, 2)), lambda x: x.rot90(), lambda x: x.rot90(2, (1, 2)),
-    lambda x: x.rot90(-1), lambda x: x.rot90(4), lambda lib, x: lib.roll(x, 3),
-])
-def test_flip_roll_rot90(fn):
-    e, t = check(fn, shapes=[(2, 3, 4)], grad2=True)
-    if "rot90" not in fn.__code__.co_names:
-        assert e.grad_fn.name() == t.grad_fn.name()
-
-
-def test_flip_is_a_copy():
-    x = ember.ones(3)
-    y = x.flip(0)
-    y[0] = 5.0
-    assert x.tolist() == [1.0, 1.0, 1.0]
-
-
-@pytest.mark.parametrize("fn", [
-    lambda x: x.roll((1, 2), 0), lambda x: x.flip(0, 0), lambda x: x.rot90(1, (0, 0)),
-    lambda x: x.fliplr(), lambda x: x.tril(),
-])
-def test_flip_roll_errors(fn):
-    check_raises(fn, shapes=[(3,)])
-
-
-@pytest.mark.parametrize("k", [0, 1, -1, 5, -5])
-@pytest.mark.parametrize("shape", [(3, 4), (2, 4, 3), (0, 3)])
-def test_tril_triu(k, shape):
-    check(lambda x: x.tril(k), shapes=[shape], grad2=True)
-    check(lambda lib, x: lib.triu(x, diagonal=k), shapes=[shape], grad2=True)
-    check(lambda x: (x * 1).tril_(k), shapes=[shape], grad2=True)
-    check(lambda x: x.triu(k), shapes=[shape], dtype="int64")
-
-
-# ---- diagonal / diag / diag_embed / unfold -----------------------------------------------------
-
-
-@pytest.mark.parametrize("args", [(), (1,), (-1,), (5,), (0, 1, 2), (1, -1, 0), (-2, 0, 2)])
-def test_diagonal(args):
-    e, t = check(lambda x: x.diagonal(*args), shapes=[(3, 4, 5)], grad2=True)
-    assert e.grad_fn.name() == t.grad_fn.name()
-
-
-def test_diagonal_is_a_writable_view():
-    x = ember.zeros(3, 3)
-    x.diagonal().fill_(1.0) if hasattr(x, "fill_") else x.diagonal().__setitem__(
-        slice(None), 1.0)
-    assert x.tolist() == torch.eye(3).tolist()
-    check(lambda x: x.t().diagonal(1), shapes=[(3, 4)], grad2=True)
-    check_raises(lambda x: x.diagonal(0, 1, 1), shapes=[(3, 3)])
-    check_raises(lambda x: x.diagonal(), shapes=[(3,)])
-
-
-@pytest.mark.parametrize("shape,k", [((3,), 0), ((3,), 1), ((3,), -2), ((3, 4), 0), ((3, 4), 2),
-                                     ((3, 4), -1), ((0,), 0)])
-def test_diag(shape, k):
-    check(lambda lib, x: lib.diag(x, k), shapes=[shape], grad2=True)
-    check(lambda x: x.diag(k), shapes=[shape], dtype="int64")
-
-
-def test_diag_bad():
-    check_raises(lambda lib, x: lib.diag(x), shapes=[(2, 2, 2)])
-
-
-@pytest.mark.parametrize("args", [(), (1,), (-1, 0, 2), (0, 2, 0)])
-def test_diag_embed(args):
-    check(lambda lib, x: lib.diag_embed(x, *args), shapes=[(2, 3)], grad2=True)
-
-
-@pytest.mark.parametrize("shape,args", [
-    ((7,), (0, 2, 1)), ((7,), (0, 3, 2)), ((3, 6), (1, 3, 3)), ((3, 6), (-1, 2, 4)),
-    ((3, 6), (0, 3, 1)), ((), (0, 1, 1)), ((4,), (0, 0, 1)),
-])
-def test_unfold(shape, args):
-    e, t = check(lambda x: x.unfold(*args), shapes=[shape], grad2=True)
-    assert e.grad_fn.name() == t.grad_fn.name()
-
-
-def test_unfold_bad():
-    check_raises(lambda x: x.unfold(0, 5, 1), shapes=[(3,)])
-    check_raises(lambda x: x.unfold(0, 2, 0), shapes=[(3,)])
 
 
 # ---- memory sharing and contiguity --------------------------------------------------------------

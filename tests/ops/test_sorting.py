@@ -1,7 +1,8 @@
 """Differential tests for ember/ops/sorting.py (sort, topk, median, mode, kthvalue...) vs torch."""
 import numpy as np
 import pytest
-from oracle import check, check_raises
+
+from tests.oracle import check, check_raises
 
 NAN = float("nan")
 
