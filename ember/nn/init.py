@@ -13,6 +13,7 @@ import numpy as np
 from .. import random as _random
 from ..autograd.grad_mode import no_grad
 from ..backend import array_module
+from ..ops.elementwise import where
 
 __all__ = [
     "calculate_gain",
@@ -177,8 +178,6 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """N(mean, std**2) restricted to [a, b], by PyTorch's rejection sampling (same draws)."""
-    from ..ops.elementwise import where
-
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 

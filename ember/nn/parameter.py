@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._tensor import Tensor, _init_slots, _object_new
+from ..ops.creation import empty
 
 __all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter"]
 
@@ -21,8 +22,6 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
 
     def __new__(cls, data=None, requires_grad: bool = True):
         if data is None:
-            from ..ops.creation import empty
-
             data = empty(0)
         elif not isinstance(data, Tensor):
             raise TypeError(f"Parameter(): argument 'data' must be Tensor, not "
@@ -79,8 +78,6 @@ class Buffer(Tensor, metaclass=_BufferMeta):
 
     def __new__(cls, data=None, *, persistent: bool = True):
         if data is None:
-            from ..ops.creation import empty
-
             data = empty(0)
         t = data.detach().requires_grad_(data.requires_grad)
         t.persistent = persistent
@@ -92,8 +89,6 @@ class UninitializedParameter(Parameter):
     """Placeholder for lazy modules (shape unknown until the first forward)."""
 
     def __new__(cls, requires_grad: bool = True, device=None, dtype=None):
-        from ..ops.creation import empty
-
         return super().__new__(cls, empty(0, dtype=dtype), requires_grad)
 
     def __init__(self, requires_grad: bool = True, device=None, dtype=None) -> None:
@@ -107,8 +102,6 @@ class UninitializedBuffer(Tensor):
     """Placeholder buffer for lazy modules."""
 
     def __new__(cls, requires_grad: bool = False, device=None, dtype=None, persistent=True):
-        from ..ops.creation import empty
-
         t = _object_new(cls)
         _init_slots(t, empty(0, dtype=dtype)._data, requires_grad)
         t.persistent = persistent

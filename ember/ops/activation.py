@@ -1,41 +1,37 @@
-"""Activation ops (torch.nn.functional's activation family): forward on arrays, backward in ember ops.
+"""Activation ops (torch.nn.functional's activation family): forward on arrays, backward in
+ember ops.
 
 Each Op's backward has a raw-array path used when no graph is being built (plain backward) and an
-ember-op path for create_graph, so second derivatives work. softmax/log_softmax are fused,
-max-shifted and keep their output. relu, sigmoid and tanh are ember.ops.unary's ops, reused here.
+ember-op path for create_graph, so second derivatives work. relu, sigmoid and tanh are
+ember.ops.unary's ops, reused here; softmax is in softmax.py, gelu in gelu.py.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from .. import _dtype as _dt
+from .._mt19937 import default_generator
 from .._sampling import uniform53
-from ..backend import array_module as _xp
+from ..backend import array_module
 from . import _op
 from ._op import Op
+from ._output import _cap, check_inplace, commit_inplace
 from ._util import wrap_dim
 from .elementwise import where
-from .inplace import _cap, check_inplace, commit_inplace
-from .softmax import log_softmax, softmax, softmin
-from .unary import Relu, _erf_erfc, erf, exp, relu_, sigmoid, tanh
+from .shape import cat
+from .unary import Relu, exp, relu_, sigmoid, tanh
 from .unary import relu as _unary_relu
 
 __all__ = [
-    "celu", "celu_", "elu", "elu_", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish",
-    "hardtanh", "hardtanh_", "leaky_relu", "leaky_relu_", "log_softmax", "logsigmoid", "mish",
-    "prelu", "relu", "relu6", "relu_", "rrelu", "rrelu_", "selu", "selu_", "sigmoid", "silu",
-    "softmax", "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold",
+    "celu", "celu_", "elu", "elu_", "glu", "hardshrink", "hardsigmoid", "hardswish",
+    "hardtanh", "hardtanh_", "leaky_relu", "leaky_relu_", "logsigmoid", "mish", "prelu", "relu",
+    "relu6", "rrelu", "rrelu_", "selu", "selu_", "silu", "softplus", "softshrink", "softsign",
+    "tanhshrink", "threshold",
     "threshold_",
 ]
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
-_SQRT1_2 = math.sqrt(0.5)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_GELU_K = math.sqrt(2.0 / math.pi)
-_GELU_C = 0.044715
 _grad_state = _op._grad_state
 
 
@@ -66,7 +62,7 @@ def _scalar_for(x, v):
 def _log1p_small(t):
     """log1p(t) for t in [0, 1], accurate to a few ulps (Goldberg's trick): NumPy's log1p is
     several times slower than log on float32."""
-    xp = _xp(t)
+    xp = array_module(t)
     u = t + 1
     d = u - 1
     r = xp.log(u)
@@ -79,114 +75,10 @@ def _log1p_small(t):
 
 def _softplus_arr(x):
     """log(1 + exp(x)) without overflow: max(x, 0) + log1p(exp(-|x|))."""
-    xp = _xp(x)
+    xp = array_module(x)
     t = _log1p_small(xp.exp(-xp.abs(x)))
     t += xp.maximum(x, 0)
     return t
-
-
-# torch's float32 erf (Abramowitz-Stegun 7.1.26, |error| < 1.5e-7), which its gelu kernels use,
-# rewritten for Phi(-|x|) = 0.5 erfc(|x| / sqrt 2) = P(t) exp(-x^2 / 2), t = 1 / (1 + p |x| / sqrt 2)
-_AS_P, _AS_A = 0.3275911, (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
-_F32 = np.dtype(np.float32)
-_F64 = np.dtype(np.float64)
-_PHI_P = np.float32(_AS_P * _SQRT1_2)
-_PHI_A = tuple(np.float32(0.5 * a) for a in _AS_A)  # Phi's 0.5 folded into the coefficients
-
-
-def _gelu_erf32(x, want_d: bool):
-    """(x * Phi(x), d/dx or None) for float32 and narrower, computed in float32 on few buffers:
-    one exp serves both Phi and the density, so the derivative costs three more passes."""
-    xp = _xp(x)
-    ax = xp.abs(x)
-    t = ax * _PHI_P
-    t += 1
-    xp.reciprocal(t, out=t)
-    p = t * _PHI_A[4]
-    for c in _PHI_A[3::-1]:
-        p += c
-        p *= t
-    e = xp.multiply(x, x, out=t)
-    e *= -0.5
-    xp.exp(e, out=e)
-    p *= e  # Phi(-|x|)
-    if not want_d:  # x Phi(x) = relu(x) - |x| Phi(-|x|), relu(x) = (x + |x|) / 2
-        p *= -2
-        p += 1
-        p *= ax
-        p += x
-        p *= 0.5
-        return p, None
-    xp.subtract(0.5, p, out=p)
-    xp.copysign(p, x, out=p)
-    p += 0.5  # Phi(x)
-    e *= x
-    e *= _INV_SQRT_2PI
-    e += p  # Phi(x) + x phi(x)
-    p *= x
-    return p, e
-
-
-def _gelu_parts(x, approximate: str, want_d: bool):
-    """gelu(x) and (when asked) its derivative on arrays of x's dtype; 0-d and narrow floats are
-    computed as 1-d float32."""
-    shape, dtype = x.shape, x.dtype
-    wide = dtype == _F64
-    if not wide or not x.ndim:
-        x = x.astype(_F64 if wide else _F32, copy=False).reshape(-1)
-    if approximate == "tanh":
-        y, d = _gelu_tanh_parts(x, want_d)
-    elif wide:
-        y, d = _gelu_erf64(x, want_d)
-    else:
-        y, d = _gelu_erf32(x, want_d)
-    if y.dtype != dtype or y.shape != shape:
-        y = y.astype(dtype, copy=False).reshape(shape)
-        if d is not None:
-            d = d.astype(dtype, copy=False).reshape(shape)
-    return y, d
-
-
-def _gelu_erf64(x, want_d: bool):
-    """float64 gelu via the exact erf (fdlibm, about 1 ulp)."""
-    xp = _xp(x)
-    p = _erf_erfc(x * _SQRT1_2, False)
-    p += 1
-    p *= 0.5  # Phi(x)
-    d = None
-    if want_d:
-        d = x * x
-        d *= -0.5
-        xp.exp(d, out=d)
-        d *= x
-        d *= _INV_SQRT_2PI
-        d += p
-    p *= x
-    return p, d
-
-
-def _gelu_tanh_parts(x, want_d: bool):
-    """x * (1 + tanh(u)) / 2 with u = sqrt(2/pi) (x + 0.044715 x^3), as x * sigmoid(2u): one exp
-    instead of tanh; the derivative phi + x (1 - t^2) u' / 2 is phi + 2 y (1 - phi) u'."""
-    xp = _xp(x)
-    x2 = x * x
-    v = x2 * (-2 * _GELU_K * _GELU_C)
-    v -= 2 * _GELU_K
-    v *= x  # -2u
-    with np.errstate(over="ignore"):  # exp(-2u) = inf gives phi = 0 exactly
-        xp.exp(v, out=v)
-    v += 1
-    xp.reciprocal(v, out=v)  # phi = sigmoid(2u)
-    y = x * v
-    if not want_d:
-        return y, None
-    x2 *= 6 * _GELU_K * _GELU_C
-    x2 += 2 * _GELU_K  # 2 u'
-    x2 *= y
-    w = xp.subtract(1, v)
-    x2 *= w
-    x2 += v
-    return y, x2
 
 
 # ---- piecewise-linear: leaky_relu, hardtanh, threshold, shrinks ---------------------------------
@@ -198,7 +90,7 @@ class LeakyRelu(Op):
         ctx.mask = m = x > 0
         ctx.slope = slope
         ctx.save_output()
-        xp = _xp(x)
+        xp = array_module(x)
         if 0 <= slope <= 1:  # max/min select without NumPy's slow where on random masks
             return xp.maximum(x, x * slope).astype(x.dtype, copy=False)
         if slope > 1:
@@ -213,7 +105,7 @@ class LeakyRelu(Op):
 class Hardtanh(Op):
     @staticmethod
     def forward(ctx, x, lo, hi):
-        xp = _xp(x)
+        xp = array_module(x)
         ctx.mask = ~((x <= lo) | (x >= hi))  # NaN passes the gradient, as PyTorch
         ctx.save_output()
         y = xp.minimum(xp.maximum(x, lo), hi)
@@ -229,7 +121,7 @@ class Threshold(Op):
     def forward(ctx, x, th, value):
         ctx.mask = m = ~(x <= th)
         ctx.save_output()
-        xp = _xp(x)
+        xp = array_module(x)
         return xp.where(m, x, xp.asarray(value, dtype=x.dtype))
 
     @staticmethod
@@ -242,7 +134,7 @@ class Hardshrink(Op):
     def forward(ctx, x, lambd):
         ctx.mask = m = ~((x >= -lambd) & (x <= lambd))
         ctx.save_output()
-        return _xp(x).where(m, x, 0).astype(x.dtype, copy=False)
+        return array_module(x).where(m, x, 0).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -252,7 +144,7 @@ class Hardshrink(Op):
 class Softshrink(Op):
     @staticmethod
     def forward(ctx, x, lambd):
-        xp = _xp(x)
+        xp = array_module(x)
         ctx.mask = ~((x >= -lambd) & (x <= lambd))
         ctx.save_output()
         y = xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, x * 0))
@@ -266,7 +158,7 @@ class Softshrink(Op):
 class Hardsigmoid(Op):
     @staticmethod
     def forward(ctx, x):
-        xp = _xp(x)
+        xp = array_module(x)
         ctx.mask = (x > -3) & (x < 3)
         ctx.save_output()
         y = xp.minimum(xp.maximum(x + 3, 0), 6)
@@ -289,7 +181,7 @@ class PiecewiseLinearBackward(Op):
     @staticmethod
     def forward(ctx, g, y, mask, slope):
         ctx.mask, ctx.slope = mask, slope
-        xp = _xp(g)
+        xp = array_module(g)
         if mask is None:  # rrelu's noise: the factor itself
             return (g * slope).astype(g.dtype, copy=False)
         # g * factor equals where(mask, g, g * slope) bit for bit, without where's slow branches
@@ -308,7 +200,7 @@ class PiecewiseLinearBackward(Op):
         need_g, need_y = ctx.needs_input_grad[:2]
         gg = PiecewiseLinearBackward.apply(grad, ctx.inputs[1], ctx.mask, ctx.slope) \
             if need_g else None
-        gy = _op._new_tensor(_xp(grad._data).zeros_like(grad._data)) if need_y else None
+        gy = _op._new_tensor(array_module(grad._data).zeros_like(grad._data)) if need_y else None
         return gg, gy, None, None
 
 
@@ -317,7 +209,7 @@ class Hardswish(Op):
 
     @staticmethod
     def forward(ctx, x):
-        xp = _xp(x)
+        xp = array_module(x)
         y = xp.minimum(xp.maximum(x + 3, 0), 6)
         y *= x
         y /= 6
@@ -330,12 +222,12 @@ class Hardswish(Op):
         lo, mid = xd <= -3, xd < 3  # as PyTorch at the kinks
         if not _grad_state.enabled:
             g = grad._data
-            xp = _xp(g)
+            xp = array_module(g)
             return _const(xp.where(lo, 0, xp.where(mid, g * (xd / 3 + 0.5), g)).astype(g.dtype))
         return where(_const(lo), 0.0, where(_const(mid), grad * (x / 3 + 0.5), grad))
 
 
-# ---- exponential family: elu, selu, celu, softplus, logsigmoid, silu, mish, gelu ---------------
+# ---- exponential family: elu, selu, celu, softplus, logsigmoid, silu, mish (gelu: gelu.py) ------
 
 
 class Elu(Op):
@@ -345,7 +237,7 @@ class Elu(Op):
 
     @staticmethod
     def forward(ctx, x, alpha, scale, input_scale):
-        xp = _xp(x)
+        xp = array_module(x)
         ctx.coefs = (alpha, scale, input_scale)
         neg = xp.expm1(x * input_scale)
         neg *= alpha * scale
@@ -358,7 +250,7 @@ class Elu(Op):
         neg = x._data <= 0
         if not _grad_state.enabled:
             g, xd = grad._data, x._data
-            xp = _xp(g)
+            xp = array_module(g)
             d = xp.exp(xd * isc)
             d *= alpha * scale * isc
             return _const(xp.where(neg, g * d, g * scale)), None, None, None
@@ -375,7 +267,7 @@ class Softplus(Op):
 
     @staticmethod
     def forward(ctx, x, beta, th):
-        xp = _xp(x)
+        xp = array_module(x)
         bx = x * beta
         ctx.beta = beta
         ctx.lin = lin = bx > th
@@ -391,12 +283,12 @@ class Softplus(Op):
         if not _grad_state.enabled:
             g = grad._data
             s = _sigmoid_arr(x._data * beta)
-            return _const(_xp(g).where(ctx.lin, g, g * s)), None, None
+            return _const(array_module(g).where(ctx.lin, g, g * s)), None, None
         return where(_const(ctx.lin), grad, grad * sigmoid(x * beta)), None, None
 
 
 def _sigmoid_arr(x):
-    xp = _xp(x)
+    xp = array_module(x)
     y = xp.exp(-x)
     y += 1
     return xp.reciprocal(y, out=y) if y.ndim else 1 / y
@@ -407,7 +299,7 @@ class LogSigmoid(Op):
 
     @staticmethod
     def forward(ctx, x):
-        xp = _xp(x)
+        xp = array_module(x)
         y = _log1p_small(xp.exp(-xp.abs(x)))
         return xp.subtract(xp.minimum(x, 0), y).astype(x.dtype, copy=False)
 
@@ -448,7 +340,7 @@ class Mish(Op):
 
     @staticmethod
     def forward(ctx, x):
-        xp = _xp(x)
+        xp = array_module(x)
         y = xp.tanh(_softplus_arr(x))
         y *= x
         return y.astype(x.dtype, copy=False)
@@ -458,42 +350,13 @@ class Mish(Op):
         x = ctx.inputs[0]
         if not _grad_state.enabled:
             xd = x._data
-            xp = _xp(xd)
+            xp = array_module(xd)
             t = xp.tanh(_softplus_arr(xd)).astype(xd.dtype, copy=False)
             d = xd * _sigmoid_arr(xd) * (1 - t * t)
             d += t
             return _const(grad._data * d)
         t = tanh(softplus(x))
         return grad * (t + x * sigmoid(x) * (1 - t * t))
-
-
-class Gelu(Op):
-    """x * Phi(x) with Phi via erf ('none'), or PyTorch's tanh approximation ('tanh').
-
-    When recorded, forward also keeps the derivative (it shares the exp), so the plain backward
-    is one multiply."""
-
-    save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, x, approximate):
-        ctx.approximate = approximate
-        y, ctx.d = _gelu_parts(x, approximate, bool(ctx.needs_input_grad))
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        x = ctx.inputs[0]  # also checks x was not modified in place
-        if not _grad_state.enabled:
-            return _const(grad._data * ctx.d), None
-        if ctx.approximate == "tanh":
-            x2 = x * x
-            t = tanh((x + x2 * x * _GELU_C) * _GELU_K)
-            d = (1 + t) * 0.5 + x * (1 - t * t) * ((1 + x2 * (3 * _GELU_C)) * (0.5 * _GELU_K))
-            return grad * d, None
-        cdf = (erf(x * _SQRT1_2) + 1) * 0.5
-        pdf = exp(x * x * -0.5) * _INV_SQRT_2PI
-        return grad * (cdf + x * pdf), None
 
 
 # ---- parametric and random: prelu, rrelu, glu ---------------------------------------------------
@@ -504,7 +367,7 @@ class PreluKernel(Op):
 
     @staticmethod
     def forward(ctx, x, w):
-        return _xp(x).where(x > 0, x, w * x)
+        return array_module(x).where(x > 0, x, w * x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -512,7 +375,7 @@ class PreluKernel(Op):
         pos = x._data > 0
         need_x, need_w = ctx.needs_input_grad
         if not _grad_state.enabled:
-            g, xp = grad._data, _xp(grad._data)
+            g, xp = grad._data, array_module(grad._data)
             gx = _const(xp.where(pos, g, g * w._data)) if need_x else None
             gw = _const(xp.where(pos, 0, g * x._data).astype(g.dtype)) if need_w else None
             return gx, gw
@@ -523,18 +386,17 @@ class PreluKernel(Op):
 
 
 class RreluWithNoise(Op):
-    """Randomized leaky ReLU: slopes drawn from U(lower, upper) when training, their mean otherwise."""
+    """Randomized leaky ReLU: slopes drawn from U(lower, upper) when training, their mean
+    otherwise."""
 
     @staticmethod
     def forward(ctx, x, lower, upper, training):
-        xp = _xp(x)
+        xp = array_module(x)
         ctx.save_output()
         if not training:
             ctx.mask = x > 0
             ctx.slope = slope = (lower + upper) / 2
             return xp.where(ctx.mask, x, x * slope).astype(x.dtype, copy=False)
-        from ..random import default_generator
-
         ot = np.float64 if x.dtype == np.float64 else np.float32  # the kernel's opmath type
         y = xp.array(x, dtype=ot, order="C", copy=True).reshape(-1)  # never write into x
         neg = y <= 0
@@ -552,7 +414,8 @@ class RreluWithNoise(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return PiecewiseLinearBackward.apply(grad, ctx.output, ctx.mask, ctx.slope), None, None, None
+        gx = PiecewiseLinearBackward.apply(grad, ctx.output, ctx.mask, ctx.slope)
+        return gx, None, None, None
 
 
 class Glu(Op):
@@ -560,7 +423,7 @@ class Glu(Op):
 
     @staticmethod
     def forward(ctx, x, axis):
-        xp = _xp(x)
+        xp = array_module(x)
         ctx.axis = axis
         a, b = xp.split(x, 2, axis=axis)
         y = _sigmoid_arr(b)
@@ -572,22 +435,20 @@ class Glu(Op):
         x = ctx.inputs[0]
         axis = ctx.axis
         if not _grad_state.enabled:
-            xp = _xp(x._data)
+            xp = array_module(x._data)
             a, b = xp.split(x._data, 2, axis=axis)
             g = grad._data
             s = _sigmoid_arr(b)
             ga = g * s
             gb = ga * a * (1 - s)
             return _const(xp.concatenate([ga, gb], axis=axis)), None
-        from .shape import cat
-
         a, b = x.chunk(2, axis)
         s = sigmoid(b)
         ga = grad * s
         return cat([ga, ga * a * (1 - s)], axis), None
 
 
-# ---- public functions ------------------------------------------------------------------------------
+# ---- public functions ---------------------------------------------------------------------------
 
 
 def _apply_maybe_inplace(fn, input, inplace_flag, *args):
@@ -757,14 +618,6 @@ def mish(input, inplace: bool = False):
     return _apply_maybe_inplace(_mish, input, inplace)
 
 
-def gelu(input, approximate: str = "none"):
-    """x * Phi(x) (exact, via erf) or its tanh approximation."""
-    if approximate not in ("none", "tanh"):
-        raise RuntimeError("approximate argument must be either none or tanh.")
-    _float_arg(input, "gelu", "GeluKernelImpl")
-    return Gelu.apply(input, approximate)
-
-
 def softsign(input):
     """x / (1 + |x|) (a composite, as PyTorch's)."""
     return input / (input.abs() + 1)
@@ -812,7 +665,7 @@ def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
 
 def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
           inplace: bool = False):
-    """Leaky ReLU with slopes drawn from U(lower, upper) in training, (lower + upper) / 2 in eval."""
+    """Leaky ReLU with slopes drawn from U(lower, upper) in training, their mean in eval."""
     return _apply_maybe_inplace(_rrelu, input, inplace, lower, upper, training)
 
 

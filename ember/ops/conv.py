@@ -5,6 +5,7 @@ Three ops share one geometry (`_Geom`): `Convolution` (x, w -> y), its adjoint i
 backward is written with the other two, so second derivatives work to any order. Large column
 copies are split over threads by channel (NumPy releases the GIL while copying). The gradients of
 wide ungrouped convs go through the channels-last kernels of ember.ops._conv_kernels instead.
+nn.functional checks the arguments and computes the geometry; `conv`/`conv_transpose` compute.
 """
 from __future__ import annotations
 
@@ -15,22 +16,16 @@ import numpy as np
 
 from ..backend import array_module
 from . import _conv_kernels as _cl
-from . import _op
 from . import creation as _creation
 from ._op import Op
 
-__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-           "conv_transpose3d"]
+__all__ = ["conv", "conv_transpose"]
 
 _ndarray = np.ndarray
 _COLS_BUDGET = 1 << 25  # bytes of im2col columns per batch chunk: big GEMMs, bounded memory
 _PARALLEL_BYTES = 1 << 23  # copies above this size are split over threads by channel
 _THREADS = min(8, os.cpu_count() or 1)
 _POOL = None
-
-
-def _xp(x):
-    return np if x.__class__ is _ndarray else array_module(x)
 
 
 _CL_MIN_CHANNELS = 32  # below this the channels-last rows are too short to beat NCHW columns
@@ -152,7 +147,7 @@ def _channels_first(a, groups: int, xp):
 
 def _conv_arrays(x, w, g: _Geom):
     """y[n, o] = sum over (c, k) of w[o, c, k] * x[n, c, tap k]: grouped GEMMs per batch chunk."""
-    xp = _xp(x)
+    xp = array_module(x)
     n, c = x.shape[:2]
     o = w.shape[0]
     groups = g.groups
@@ -175,7 +170,7 @@ def _conv_transpose_arrays(gy, w, g: _Geom):
     """Adjoint of _conv_arrays in x: columns W^T @ gy, scattered back by _col2im."""
     if _channels_last(gy, w, g) and not g.is_pointwise():
         return _cl.conv_transpose(gy, w, g)
-    xp = _xp(gy)
+    xp = array_module(gy)
     n, o = gy.shape[:2]
     groups = g.groups
     c = w.shape[1] * groups
@@ -202,7 +197,7 @@ def _conv_weight_arrays(x, gy, g: _Geom):
     """Adjoint of _conv_arrays in w: gw[o, c, k] = sum over n and positions of gy * x at tap k."""
     if _channels_last(x, gy, g):
         return _cl.conv_weight(x, gy, g)
-    xp = _xp(x)
+    xp = array_module(x)
     n, c = x.shape[:2]
     o = gy.shape[1]
     groups = g.groups
@@ -239,7 +234,7 @@ class Convolution(Op):
     def forward(ctx, x, w, b, geom):
         ctx.geom = geom
         if x.shape[1] == 0:  # no input channels: PyTorch returns an empty (N, 0, ...) result
-            return _xp(x).zeros(x.shape[:2] + geom.out_sp, x.dtype)
+            return array_module(x).zeros(x.shape[:2] + geom.out_sp, x.dtype)
         y = _conv_arrays(x, w, geom)
         if b is not None:
             y += b.reshape((-1,) + (1,) * len(geom.out_sp))
@@ -307,211 +302,20 @@ class ConvWeight(Op):
         return gx, ggy, None
 
 
-# ---- argument checking and the public functions ---------------------------------------------------
+# ---- the computing entry points (nn.functional checks the arguments first) ----------------------
 
 
-def _tuple(value, nd: int, name: str) -> tuple:
-    """An int or a sequence of nd ints as a tuple, or PyTorch's RuntimeError."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return (int(value),) * nd
-    if isinstance(value, (tuple, list)) and all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
-        if len(value) == 1:
-            return (int(value[0]),) * nd
-        if len(value) == nd:
-            return tuple(int(v) for v in value)
-        raise RuntimeError(f"expected {name} to be a single integer value or a list of {nd} values "
-                           f"to match the convolution dimensions, but got {name}={list(value)}")
-    raise TypeError(f"{name} must be an int or a tuple of ints, but got {type(value).__name__}")
+def conv(x, weight, bias, stride: tuple, dilation: tuple, lo: tuple, groups: int, out_sp: tuple):
+    """Batched cross-correlation of checked arguments: x (N, C, *in_sp) zero-padded by lo in front
+    (and as much behind as out_sp needs) -> (N, O, *out_sp)."""
+    g = _Geom(stride, dilation, lo, tuple(x.shape[2:]), out_sp, tuple(weight.shape[2:]), groups)
+    return Convolution.apply(x, weight, bias, g)
 
 
-def _shape_str(shape) -> str:
-    return "[" + ", ".join(str(s) for s in shape) + "]"
-
-
-def _check_common(x, w, b, nd: int, name: str, transposed: bool):
-    """Rank, dtype and bias checks shared by conv and conv_transpose; returns batched x."""
-    if not isinstance(x, _op.Tensor) or not isinstance(w, _op.Tensor):
-        raise TypeError(f"{name}(): argument 'input' and 'weight' must be Tensors")
-    if x.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
-                           f"{name}, but got input of size: {_shape_str(x.shape)}")
-    if w.ndim != nd + 2:
-        raise RuntimeError(f"weight should have {nd + 2} dimensions for {name}, but got weight of "
-                           f"size {_shape_str(w.shape)}")
-    if x.dtype != w.dtype:
-        raise RuntimeError(f"expected scalar type {_type_name(x)} but found {_type_name(w)}")
-    if x.dtype.is_floating_point is False and x._data.dtype.kind not in "iu":
-        raise NotImplementedError(f'"{name}" not implemented for \'{_type_name(x)}\'')
-    if b is not None:
-        if b.dtype != x.dtype:
-            raise RuntimeError(f"Input type ({_c_name(x)}) and bias type ({_c_name(b)}) should be "
-                               "the same")
-        out_ch = w.shape[1] if transposed else w.shape[0]
-        if b.ndim != 1 or (b.shape[0] != out_ch and not transposed):
-            raise RuntimeError(f"Given weight of size {_shape_str(w.shape)}, expected bias to be "
-                               f"1-dimensional with {out_ch} elements, but got bias of size "
-                               f"{_shape_str(b.shape)} instead")
-
-
-def _type_name(t) -> str:
-    name = str(t.dtype).rsplit(".", 1)[-1]
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(name, name)
-
-
-def _c_name(t) -> str:
-    name = str(t.dtype).rsplit(".", 1)[-1]
-    return {"float32": "float", "float64": "double", "float16": "c10::Half"}.get(name, name)
-
-
-def _check_hyper(stride, dilation, groups) -> None:
-    if any(s <= 0 for s in stride):
-        raise RuntimeError("non-positive stride is not supported")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError("non-positive dilation is not supported")
-    if groups <= 0:
-        raise RuntimeError("non-positive groups is not supported")
-
-
-def _conv(input, weight, bias, stride, padding, dilation, groups, nd: int, name: str):
-    _check_common(input, weight, bias, nd, name, False)
-    stride = _tuple(stride, nd, "stride")
-    dilation = _tuple(dilation, nd, "dilation")
-    groups = int(groups)
-    _check_hyper(stride, dilation, groups)
-    ksize = tuple(weight.shape[2:])
-    if isinstance(padding, str):
-        if padding == "valid":
-            lo = hi = (0,) * nd
-        elif padding == "same":
-            if any(s != 1 for s in stride):
-                raise RuntimeError("padding='same' is not supported for strided convolutions")
-            total = [d * (k - 1) for d, k in zip(dilation, ksize)]
-            lo = tuple(t // 2 for t in total)
-            hi = tuple(t - t // 2 for t in total)
-        else:
-            raise RuntimeError(f"Invalid padding string: '{padding}'")
-    else:
-        lo = hi = _tuple(padding, nd, "padding")
-        if any(p < 0 for p in lo):
-            raise RuntimeError("negative padding is not supported")
-    unbatched = input.ndim == nd + 1
-    x = input.unsqueeze(0) if unbatched else input
-    out_ch, cg = weight.shape[:2]
-    if x.shape[1] != cg * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {_shape_str(weight.shape)}, "
-                           f"expected input{_shape_str(x.shape)} to have {cg * groups} channels, "
-                           f"but got {x.shape[1]} channels instead")
-    if out_ch == 0 or out_ch % groups:
-        what = "at least 1" if out_ch == 0 else f"divisible by {groups}"
-        raise RuntimeError(f"Given groups={groups}, expected weight to be {what} at dimension 0, "
-                           f"but got weight of size {_shape_str(weight.shape)} instead")
-    in_sp = tuple(x.shape[2:])
-    padded = [n + a + b for n, a, b in zip(in_sp, lo, hi)]
-    eff = [d * (k - 1) + 1 for d, k in zip(dilation, ksize)]
-    if any(p < e for p, e in zip(padded, eff)):
-        raise RuntimeError(
-            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel "
-            f"size: ({' x '.join(map(str, eff))}). Kernel size can't be greater than actual input "
-            "size")
-    out_sp = tuple((p - e) // s + 1 for p, e, s in zip(padded, eff, stride))
-    geom = _Geom(stride, dilation, lo, in_sp, out_sp, ksize, groups)
-    y = Convolution.apply(x, weight, bias, geom)
-    return y.squeeze(0) if unbatched else y
-
-
-def _output_padding_error(op, stride, dilation) -> RuntimeError:
-    if len(op) <= 2:
-        op2, s2, d2 = ((0,) + op, (1,) + stride, (1,) + dilation) if len(op) == 1 else (
-            op, stride, dilation)
-        return RuntimeError(
-            "output padding must be smaller than either stride or dilation, but got "
-            f"output_padding_height: {op2[0]} output_padding_width: {op2[1]} stride_height: "
-            f"{s2[0]} stride_width: {s2[1]} dilation_height: {d2[0]} dilation_width: {d2[1]}")
-    return RuntimeError("output padding must be smaller than either stride or dilation, but got "
-                        f"output_padding={list(op)} stride={list(stride)} "
-                        f"dilation={list(dilation)}")
-
-
-def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
-                    nd: int, name: str):
-    _check_common(input, weight, bias, nd, name, True)
-    stride = _tuple(stride, nd, "stride")
-    dilation = _tuple(dilation, nd, "dilation")
-    if isinstance(padding, str):
-        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
-    padding = _tuple(padding, nd, "padding")
-    output_padding = _tuple(output_padding, nd, "output_padding")
-    groups = int(groups)
-    _check_hyper(stride, dilation, groups)
-    if any(p < 0 for p in padding):
-        raise RuntimeError("negative padding is not supported")
-    if any(p < 0 for p in output_padding):
-        raise RuntimeError("negative output_padding is not supported")
-    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
-        raise _output_padding_error(output_padding, stride, dilation)
-    unbatched = input.ndim == nd + 1
-    x = input.unsqueeze(0) if unbatched else input
-    in_ch, cg = weight.shape[:2]
-    if x.shape[1] != in_ch:
-        raise RuntimeError(f"Given transposed=1, weight of size {_shape_str(weight.shape)}, "
-                           f"expected input{_shape_str(x.shape)} to have {in_ch} channels, but "
-                           f"got {x.shape[1]} channels instead")
-    if in_ch % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
-                           f"at dimension 0, but got weight of size [{_shape_str(weight.shape)}] "
-                           "instead")
-    if bias is not None and bias.shape[0] != cg * groups:
-        raise RuntimeError(f"Given transposed=1, weight of size {_shape_str(weight.shape)}, "
-                           f"expected bias to be 1-dimensional with {cg * groups} elements, but "
-                           f"got bias of size {_shape_str(bias.shape)} instead")
-    ksize = tuple(weight.shape[2:])
-    i_sp = tuple(x.shape[2:])
-    out_sp = tuple((i - 1) * s - 2 * p + d * (k - 1) + op + 1 for i, s, p, d, k, op in
-                   zip(i_sp, stride, padding, dilation, ksize, output_padding))
-    if any(o <= 0 for o in out_sp):
-        raise RuntimeError(
-            f"Given input size per channel: ({' x '.join(map(str, i_sp))}). Calculated output "
-            f"size per channel: ({' x '.join(map(str, out_sp))}). Output size is too small")
-    # the transposed conv is the adjoint (in x) of a conv from out_sp down to the input's size
-    geom = _Geom(stride, dilation, padding, out_sp, i_sp, ksize, groups)
-    y = ConvTranspose.apply(x, weight, bias, geom)
-    return y.squeeze(0) if unbatched else y
-
-
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """1-D cross-correlation over (N, C, L) or unbatched (C, L) input."""
-    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
-
-
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """2-D cross-correlation over (N, C, H, W) or unbatched (C, H, W) input."""
-    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
-
-
-def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """3-D cross-correlation over (N, C, D, H, W) or unbatched (C, D, H, W) input."""
-    return _conv(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
-
-
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
-    """1-D transposed convolution (the gradient of conv1d with respect to its input)."""
-    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
-                           1, "conv_transpose1d")
-
-
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
-    """2-D transposed convolution (the gradient of conv2d with respect to its input)."""
-    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
-                           2, "conv_transpose2d")
-
-
-def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
-    """3-D transposed convolution (the gradient of conv3d with respect to its input)."""
-    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
-                           3, "conv_transpose3d")
+def conv_transpose(x, weight, bias, stride: tuple, dilation: tuple, padding: tuple, groups: int,
+                   out_sp: tuple):
+    """Batched transposed convolution of checked arguments: the adjoint (in x) of a conv from
+    out_sp down to x's spatial size."""
+    g = _Geom(stride, dilation, padding, out_sp, tuple(x.shape[2:]), tuple(weight.shape[2:]),
+              groups)
+    return ConvTranspose.apply(x, weight, bias, g)

@@ -1,5 +1,5 @@
-"""Pooling ops (max/avg/adaptive/lp, unpool): forward on arrays, backward in ember ops; exported
-via nn.functional.
+"""Pooling ops (max/avg/adaptive, unpool): forward on arrays, backward in ember ops, on the window
+arguments nn.functional has checked (it also composes lp pools from avg pools).
 
 Windows are strided views of the (padded) input; max pools keep per-plane flat argmax indices and
 scatter through them in backward (whose own backward is the matching gather); avg pools pair a
@@ -15,82 +15,11 @@ from ..backend import array_module
 from . import _op
 from ._op import Op, _grad_state
 
-__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
-           "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d",
-           "adaptive_max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d",
-           "lp_pool1d", "lp_pool2d", "max_pool1d", "max_pool1d_with_indices", "max_pool2d",
-           "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices", "max_unpool1d",
-           "max_unpool2d", "max_unpool3d"]
-
-
-def _xp(x):
-    return np if x.__class__ is np.ndarray else array_module(x)
+__all__ = ["adaptive_avg_pool", "adaptive_max_pool", "avg_pool", "max_pool", "max_unpool"]
 
 
 def _prod(v) -> int:
     return math.prod(v)
-
-
-def _ntuple(v, n: int, name: str) -> tuple:
-    """An int or a 1/n-sequence as an n-tuple of ints (PyTorch's _pair/_triple with checks)."""
-    if isinstance(v, (int, np.integer)):
-        return (int(v),) * n
-    v = tuple(int(i) for i in v)
-    if len(v) == 1:
-        return v * n
-    if len(v) != n:
-        raise RuntimeError(f"{name} must either be a single int, or a tuple of {n} ints")
-    return v
-
-
-def _check_rank(x, nd: int, name: str) -> None:
-    if x.ndim not in (nd + 1, nd + 2) or (x.ndim and any(s == 0 for s in x.shape[1:])):
-        dims = f"{nd + 1}D or {nd + 2}D"
-        raise RuntimeError(f"{name}: Expected {dims} (batch mode) tensor with optional 0 dim "
-                           f"batch size for input, but got: {tuple(x.shape)}")
-
-
-def _out_size(n, k, s, p, d, ceil) -> int:
-    """PyTorch's pooling_output_shape (floor division, ceil_mode start-inside rule)."""
-    num = n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)
-    o = num // s + 1
-    if ceil and (o - 1) * s >= n + p:
-        o -= 1
-    return o
-
-
-def _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name, kind="max"):
-    """Normalise the pooling arguments and check them as PyTorch does; returns (k, s, p, d, out)."""
-    k = _ntuple(kernel_size, nd, "kernel_size")
-    s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
-        else _ntuple(stride, nd, "stride")
-    p = _ntuple(padding, nd, "padding")
-    d = _ntuple(dilation, nd, "dilation")
-    if any(i <= 0 for i in k):
-        raise RuntimeError(f"kernel size should be greater than zero, but got kernel: {k}")
-    if any(i <= 0 for i in s):
-        raise RuntimeError(f"stride should be greater than zero, but got stride: {s}")
-    if any(i <= 0 for i in d):
-        raise RuntimeError(f"dilation should be greater than zero, but got dilation: {d}")
-    for ki, pi, di in zip(k, p, d):
-        if pi < 0:
-            raise RuntimeError("pad must be non-negative")
-        if kind == "max" and pi > (di * (ki - 1) + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
-                               f"pad={pi}, kernel_size={ki} and dilation={di}")
-        if kind == "avg" and pi > ki // 2:
-            raise RuntimeError(f"pad should be at most half of kernel size, but got pad={pi} "
-                               f"and kernel_size={ki}")
-    _check_rank(x, nd, name)
-    spatial = x.shape[-nd:]
-    out = tuple(_out_size(n, ki, si, pi, di, ceil_mode)
-                for n, ki, si, pi, di in zip(spatial, k, s, p, d))
-    if any(o < 1 for o in out):
-        sz = "x".join(map(str, x.shape[-nd - 1:]))
-        osz = "x".join(map(str, (x.shape[-nd - 1],) + out))
-        raise RuntimeError(f"Given input size: ({sz}). Calculated output size: ({osz}). "
-                           "Output size is too small")
-    return k, s, p, d, out
 
 
 def _span(o, k, s, d) -> int:
@@ -104,7 +33,7 @@ def _padded(x, nd, p, lengths, fill):
         if all(L == n for L, n in zip(lengths, spatial)):
             return x
         return x[(Ellipsis,) + tuple(slice(0, L) for L in lengths)]
-    xp = _xp(x)
+    xp = array_module(x)
     buf = xp.full(x.shape[:-nd] + tuple(lengths), fill, dtype=x.dtype)
     dst, src = [], []
     for n, pi, L in zip(spatial, p, lengths):
@@ -117,7 +46,7 @@ def _padded(x, nd, p, lengths, fill):
 
 def _windows(a, nd, k, s, d, out):
     """Strided view lead + out + k of the windows of `a` (no copy)."""
-    xp = _xp(a)
+    xp = array_module(a)
     st = a.strides
     lead = a.ndim - nd
     shape = a.shape[:lead] + tuple(out) + tuple(k)
@@ -139,7 +68,7 @@ def _grid(out, i, nd, xp):
 def _scatter_add(g, idx, spatial, unique=False):
     """Sum g into zeros(lead + spatial) at per-plane flat indices idx (same shape as g); with
     `unique` (no index repeats within a plane, as in non-overlapping pools) a plain store."""
-    xp = _xp(g)
+    xp = array_module(g)
     nd = len(spatial)
     lead = g.shape[:g.ndim - nd]
     P = _prod(spatial)
@@ -157,7 +86,7 @@ def _scatter_add(g, idx, spatial, unique=False):
 
 def _gather(x, idx, nd):
     """x (lead + spatial) read at per-plane flat indices idx (lead + out)."""
-    xp = _xp(x)
+    xp = array_module(x)
     lead = x.shape[:x.ndim - nd]
     xf = x.reshape(lead + (-1,))
     return xp.take_along_axis(xf, idx.reshape(lead + (-1,)), axis=-1).reshape(idx.shape)
@@ -178,7 +107,8 @@ class _Tie(Op):
     def backward(ctx, gg):
         gx = None
         if ctx.needs_input_grad[1]:
-            gx = _op._new_tensor(_xp(gg._data).zeros(ctx.shape, dtype=gg._data.dtype), False)
+            xp = array_module(gg._data)
+            gx = _op._new_tensor(xp.zeros(ctx.shape, dtype=gg._data.dtype), False)
         return gg, gx
 
 
@@ -262,7 +192,7 @@ def _lowest(dtype):
 def _window_max(a, nd, k, s, d, out, p, spatial, need_idx=True):
     """Max over each window and its per-plane flat input index (first maximum in window order,
     the last NaN if any), one pass per kernel offset over output-sized arrays (no window copy)."""
-    xp = _xp(a)
+    xp = array_module(a)
     win = _windows(a, nd, k, s, d, out)
     plane = [_prod(spatial[i + 1:]) for i in range(nd)]
     offsets = [sum(kp[i] * d[i] * plane[i] for i in range(nd)) for kp in np.ndindex(*k)]
@@ -293,66 +223,6 @@ def _window_max(a, nd, k, s, d, out, p, spatial, need_idx=True):
                 first = f if first is None else first + f
             xp.copyto(best, xp.broadcast_to(first, best.shape), where=low)
     return vals, best
-
-
-def _max_pool(input, nd, kernel_size, stride, padding, dilation, ceil_mode, name,
-              return_indices=True):
-    x = input._data
-    if x.dtype.kind == "b" or (nd == 1 and x.dtype.kind != "f"):
-        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
-    k, s, p, d, out = _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name)
-    spatial = x.shape[-nd:]
-    lengths = [max(_span(o, ki, si, di), n + pi) if pi else _span(o, ki, si, di)
-               for o, ki, si, pi, di, n in zip(out, k, s, p, d, spatial)]
-    a = _padded(x, nd, p, lengths, _lowest(x.dtype))
-    if not return_indices and not (input._requires_grad and _grad_state.enabled):
-        vals, _ = _window_max(a, nd, k, s, d, out, p, spatial, need_idx=False)
-        return (_op._new_tensor(vals, False),)  # inference: no indices to find
-    vals, idx = _window_max(a, nd, k, s, d, out, p, spatial)
-    unique = all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d))
-    return _MAX_NODES[nd].apply(input, (vals, idx), nd, unique)
-
-
-def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
-                            ceil_mode=False, return_indices=True):
-    """1-d max pool returning (values, indices)."""
-    return _max_pool(input, 1, kernel_size, stride, padding, dilation, ceil_mode, "max_pool1d")
-
-
-def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
-                            ceil_mode=False, return_indices=True):
-    """2-d max pool returning (values, indices flattened per plane)."""
-    return _max_pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
-
-
-def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
-                            ceil_mode=False, return_indices=True):
-    """3-d max pool returning (values, indices flattened per volume)."""
-    return _max_pool(input, 3, kernel_size, stride, padding, dilation, ceil_mode, "max_pool3d")
-
-
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
-    """1-d max pool over the last dim of (N, C, L) or (C, L)."""
-    r = _max_pool(input, 1, kernel_size, stride, padding, dilation, ceil_mode, "max_pool1d",
-                  return_indices)
-    return r if return_indices else r[0]
-
-
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
-    """2-d max pool over (N, C, H, W) or (C, H, W)."""
-    r = _max_pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d",
-                  return_indices)
-    return r if return_indices else r[0]
-
-
-def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
-    """3-d max pool over (N, C, D, H, W) or (C, D, H, W)."""
-    r = _max_pool(input, 3, kernel_size, stride, padding, dilation, ceil_mode, "max_pool3d",
-                  return_indices)
-    return r if return_indices else r[0]
 
 
 # ---- average pools: window sum and its col2im adjoint ------------------------------------------
@@ -395,11 +265,11 @@ class _AvgGeom:
 def _divide(sums, g: _AvgGeom, inplace=False):
     div = g.override if g.override is not None else g.div
     if sums.dtype.kind != "f":
-        xp = _xp(sums)
+        xp = array_module(sums)
         return (xp.sign(sums) * (xp.abs(sums) // div)).astype(sums.dtype, copy=False)
     if g.override is None:
         div = div.astype(sums.dtype)
-    return _xp(sums).divide(sums, div, out=sums) if inplace else sums / div
+    return array_module(sums).divide(sums, div, out=sums) if inplace else sums / div
 
 
 class _AvgPool(Op):
@@ -437,7 +307,7 @@ class _AvgPoolAdjoint(Op):
     def forward(ctx, grad, g):
         ctx.g = g
         nd = g.nd
-        xp = _xp(grad)
+        xp = array_module(grad)
         gd = _divide(grad, g)
         lead = grad.shape[:grad.ndim - nd]
         if g.k == g.s and not any(g.p) and all(
@@ -462,63 +332,7 @@ _AVG_NODES = {1: _named(_AvgPool, "AvgPool2DBackward0"), 2: _named(_AvgPool, "Av
               3: _named(_AvgPool, "AvgPool3DBackward0")}
 
 
-def _avg_pool(input, nd, kernel_size, stride, padding, ceil_mode, count_include_pad,
-              divisor_override, name):
-    x = input._data
-    if x.dtype.kind == "b" or (nd == 1 and x.dtype.kind != "f"):
-        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
-    k, s, p, _, out = _geometry(x, nd, kernel_size, stride, padding, 1, ceil_mode, name, "avg")
-    if divisor_override is not None and divisor_override == 0:
-        raise RuntimeError("divisor must be not zero")
-    g = _AvgGeom(nd, k, s, p, out, x.shape[-nd:], ceil_mode, count_include_pad,
-                 divisor_override, _xp(x), x.dtype)
-    return _AVG_NODES[nd].apply(input, g)
-
-
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True):
-    """1-d average pool over the last dim of (N, C, L) or (C, L)."""
-    return _avg_pool(input, 1, kernel_size, stride, padding, ceil_mode, count_include_pad, None,
-                     "avg_pool1d")
-
-
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
-    """2-d average pool over (N, C, H, W) or (C, H, W)."""
-    return _avg_pool(input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                     divisor_override, "avg_pool2d")
-
-
-def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
-    """3-d average pool over (N, C, D, H, W) or (C, D, H, W)."""
-    return _avg_pool(input, 3, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                     divisor_override, "avg_pool3d")
-
-
-# ---- adaptive pools -------------------------------------------------------------------------------
-
-
-def _adaptive_sizes(x, nd, output_size, name):
-    if x.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
-                           f"{tuple(x.shape)}")
-    for i in range(1, x.ndim):
-        if x.shape[i] == 0:
-            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch "
-                               f"dimensions, but input has sizes {tuple(x.shape)} with dimension "
-                               f"{i} being empty")
-    if isinstance(output_size, (int, np.integer)) or output_size is None:
-        output_size = (output_size,) * nd
-    output_size = tuple(output_size)
-    if len(output_size) != nd:
-        raise RuntimeError(f"{name}: internal error: output_size.size() must be {nd}")
-    spatial = x.shape[-nd:]
-    out = tuple(n if o is None else int(o) for o, n in zip(output_size, spatial))
-    if any(o < 0 for o in out):
-        raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 "
-                           f"but received {out}")
-    return spatial, out
+# ---- adaptive pools ----------------------------------------------------------------------------
 
 
 def _bounds(n, o):
@@ -543,7 +357,7 @@ class _SepLinear(Op):
     @staticmethod
     def forward(ctx, x, plan):
         ctx.plan = plan
-        xp = _xp(x)
+        xp = array_module(x)
         nd = len(plan)
         y = x
         for i, step in enumerate(plan):
@@ -597,44 +411,11 @@ class _GlobalAvg(Op):
 _GLOBAL_MEAN = _named(_GlobalAvg, "MeanBackward1")
 
 
-def _adaptive_avg(input, nd, output_size, name):
+def adaptive_max_pool(input, nd: int, out: tuple):
+    """(values, indices) of the max over PyTorch's adaptive windows (floor/ceil bounds)."""
     x = input._data
-    if x.dtype.kind != "f":
-        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
-    spatial, out = _adaptive_sizes(x, nd, output_size, name)
-    if all(o == 1 for o in out):  # global average: a mean, as PyTorch computes it
-        return _GLOBAL_MEAN.apply(input, nd)
-    xp = _xp(x)
-    if all(o and n % o == 0 for n, o in zip(spatial, out)):  # equal windows: a plain avg pool
-        k = tuple(n // o for n, o in zip(spatial, out))
-        g = _AvgGeom(nd, k, k, (0,) * nd, out, spatial, False, True, None, xp, x.dtype)
-        return _AAVG_POOL_NODES[nd].apply(input, g)
-    plan = [None if n == o else (xp.asarray(_avg_matrix(n, o, x.dtype)), None)
-            for n, o in zip(spatial, out)]
-    return _AAVG_NODES[nd].apply(input, plan)
-
-
-def adaptive_avg_pool1d(input, output_size):
-    """Average pool to a fixed output length (PyTorch's floor/ceil window bounds)."""
-    return _adaptive_avg(input, 1, output_size, "adaptive_avg_pool1d")
-
-
-def adaptive_avg_pool2d(input, output_size):
-    """Average pool to a fixed (H, W); None keeps that input size."""
-    return _adaptive_avg(input, 2, output_size, "adaptive_avg_pool2d")
-
-
-def adaptive_avg_pool3d(input, output_size):
-    """Average pool to a fixed (D, H, W); None keeps that input size."""
-    return _adaptive_avg(input, 3, output_size, "adaptive_avg_pool3d")
-
-
-def _adaptive_max(input, nd, output_size, name):
-    x = input._data
-    if x.dtype.kind != "f":
-        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
-    spatial, out = _adaptive_sizes(x, nd, output_size, name)
-    xp = _xp(x)
+    spatial = x.shape[-nd:]
+    xp = array_module(x)
     lead = x.shape[:-nd]
     index = []
     ks = []
@@ -669,54 +450,6 @@ def _adaptive_max(input, nd, output_size, name):
     return _AMAX_NODES[nd].apply(input, (vals, idx.astype(np.int64, copy=False)), nd)
 
 
-def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
-    """Adaptive 1-d max pool returning (values, indices)."""
-    return _adaptive_max(input, 1, output_size, "adaptive_max_pool1d")
-
-
-def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
-    """Adaptive 2-d max pool returning (values, indices)."""
-    return _adaptive_max(input, 2, output_size, "adaptive_max_pool2d")
-
-
-def adaptive_max_pool1d(input, output_size, return_indices=False):
-    """Max pool to a fixed output length."""
-    r = _adaptive_max(input, 1, output_size, "adaptive_max_pool1d")
-    return r if return_indices else r[0]
-
-
-def adaptive_max_pool2d(input, output_size, return_indices=False):
-    """Max pool to a fixed (H, W); None keeps that input size."""
-    r = _adaptive_max(input, 2, output_size, "adaptive_max_pool2d")
-    return r if return_indices else r[0]
-
-
-# ---- lp pools ---------------------------------------------------------------------------------
-
-
-def _lp_pool(input, nd, norm_type, kernel_size, stride, ceil_mode):
-    from .activation import relu
-
-    k = _ntuple(kernel_size, nd, "kernel_size")
-    pool = avg_pool1d if nd == 1 else avg_pool2d
-    kk = k[0] if nd == 1 else k
-    if stride is not None:
-        out = pool(input.pow(norm_type), kk, stride, 0, ceil_mode)
-    else:
-        out = pool(input.pow(norm_type), kk, padding=0, ceil_mode=ceil_mode)
-    return (out.sign() * relu(out.abs())).mul(_prod(k)).pow(1.0 / norm_type)
-
-
-def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """Power-average pool: (sum x^p over the window)^(1/p)."""
-    return _lp_pool(input, 1, norm_type, kernel_size, stride, ceil_mode)
-
-
-def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """2-d power-average pool: (sum x^p over the window)^(1/p)."""
-    return _lp_pool(input, 2, norm_type, kernel_size, stride, ceil_mode)
-
-
 # ---- max unpool -----------------------------------------------------------------------------
 
 
@@ -727,7 +460,7 @@ class _Unpool(Op):
 
     @staticmethod
     def forward(ctx, x, idx, spatial):
-        xp = _xp(x)
+        xp = array_module(x)
         nd = len(spatial)
         ctx.idx = idx
         ctx.nd = nd
@@ -744,59 +477,51 @@ class _Unpool(Op):
         return _GatherPlane.apply(g, ctx.idx, ctx.nd), None, None
 
 
-def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, name):
-    k = _ntuple(kernel_size, nd, "kernel_size")
-    s = k if stride is None else _ntuple(stride, nd, "stride")
-    p = _ntuple(padding, nd, "padding")
+# ---- the computing entry points (nn.functional checks the arguments first) ----------------------
+
+
+def max_pool(input, nd: int, k: tuple, s: tuple, p: tuple, d: tuple, out: tuple,
+             return_indices: bool):
+    """(values,) or (values, indices flattened per plane) of a max pool with checked windows."""
     x = input._data
-    if x.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(f"{name}: Expected input to be {nd + 1}D or {nd + 2}D tensor, but "
-                           f"got {x.ndim}D")
-    if tuple(indices.shape) != tuple(x.shape):
-        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
-                           f"({tuple(x.shape)}) but got indices tensor with shape: "
-                           f"{tuple(indices.shape)}")
-    if indices.dtype.name != "int64":
-        raise RuntimeError(f"elements in indices should be type int64 but got: "
-                           f"{str(indices.dtype).replace('ember.', '')}")
-    default = [(x.shape[-nd + i] - 1) * s[i] + k[i] - 2 * p[i] for i in range(nd)]
-    if output_size is None:
-        out = default
-    else:
-        out = list(output_size)
-        if len(out) == nd + 2:
-            out = out[-nd:]
-        if len(out) != nd:
-            raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} "
-                             f"elements, but it has a length of '{len(out)}'")
-        for i in range(nd):
-            lo, hi = default[i] - s[i], default[i] + s[i]
-            if not lo < out[i] < hi:
-                raise ValueError(f'invalid output_size "{out}" (dim {i} must be between {lo} '
-                                 f"and {hi})")
-    out = tuple(int(o) for o in out)
-    idx = indices._data
-    P = _prod(out)
-    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= P):
-        raise RuntimeError(f"Found an invalid max index: {int(idx.max())} (output volumes are "
-                           f"of size {'x'.join(map(str, out))}")
+    spatial = x.shape[-nd:]
+    lengths = [max(_span(o, ki, si, di), n + pi) if pi else _span(o, ki, si, di)
+               for o, ki, si, pi, di, n in zip(out, k, s, p, d, spatial)]
+    a = _padded(x, nd, p, lengths, _lowest(x.dtype))
+    if not return_indices and not (input._requires_grad and _grad_state.enabled):
+        vals, _ = _window_max(a, nd, k, s, d, out, p, spatial, need_idx=False)
+        return (_op._new_tensor(vals, False),)  # inference: no indices to find
+    vals, idx = _window_max(a, nd, k, s, d, out, p, spatial)
+    unique = all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d))
+    return _MAX_NODES[nd].apply(input, (vals, idx), nd, unique)
+
+
+def avg_pool(input, nd: int, k: tuple, s: tuple, p: tuple, out: tuple, ceil_mode: bool,
+             count_include_pad: bool, divisor_override):
+    """Window means with PyTorch's divisor (padding counted or not, or an override)."""
+    x = input._data
+    g = _AvgGeom(nd, k, s, p, out, x.shape[-nd:], ceil_mode, count_include_pad,
+                 divisor_override, array_module(x), x.dtype)
+    return _AVG_NODES[nd].apply(input, g)
+
+
+def adaptive_avg_pool(input, nd: int, out: tuple):
+    """Means over PyTorch's adaptive windows: a global mean, an equal-window average pool, or a
+    separable averaging matrix per dim."""
+    x = input._data
+    spatial = x.shape[-nd:]
+    if all(o == 1 for o in out):  # global average: a mean, as PyTorch computes it
+        return _GLOBAL_MEAN.apply(input, nd)
+    xp = array_module(x)
+    if all(o and n % o == 0 for n, o in zip(spatial, out)):  # equal windows: a plain avg pool
+        k = tuple(n // o for n, o in zip(spatial, out))
+        g = _AvgGeom(nd, k, k, (0,) * nd, out, spatial, False, True, None, xp, x.dtype)
+        return _AAVG_POOL_NODES[nd].apply(input, g)
+    plan = [None if n == o else (xp.asarray(_avg_matrix(n, o, x.dtype)), None)
+            for n, o in zip(spatial, out)]
+    return _AAVG_NODES[nd].apply(input, plan)
+
+
+def max_unpool(input, idx, out: tuple):
+    """Values placed at their per-plane flat indices (checked) in a zero output of size out."""
     return _Unpool.apply(input, idx, out)
-
-
-def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """Inverse of max_pool1d: values back at their argmax positions, zeros elsewhere."""
-    return _max_unpool(input, indices, 1, kernel_size, stride, padding, output_size,
-                       "max_unpool1d")
-
-
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """Inverse of max_pool2d: values back at their argmax positions, zeros elsewhere."""
-    return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size,
-                       "max_unpool2d")
-
-
-def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """Inverse of max_pool3d: values back at their argmax positions, zeros elsewhere."""
-    return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size,
-                       "max_unpool3d")
-

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd import grad as _grad
 from ..autograd import grad_mode
 from ..backend import array_module
 from . import _op
 from . import shape as _shape
 from ._op import Op
+from .dropout import dropout as _dropout
 from .nn_linear import linear as _linear
 from .unary import relu as _relu
 from .unary import sigmoid as _sigmoid
@@ -26,16 +28,6 @@ _grad_state = grad_mode._state
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-def _sigmoid_(xp, a):
-    """In-place logistic sigmoid, 1 / (1 + exp(-a)): exp is the cheapest transcendental in NumPy
-    (exp(-a) may overflow to inf for very negative a, giving exactly 0; callers mute the warning)."""
-    xp.negative(a, out=a)
-    xp.exp(a, out=a)
-    a += 1
-    xp.reciprocal(a, out=a)
-    return a
-
-
 def _wrap(a):
     return None if a is None else _op._new_tensor(a, False)
 
@@ -44,7 +36,8 @@ def _wrap(a):
 
 
 class RnnLayer(Op):
-    """(out, h_n[, c_n]) of one layer and direction; inputs (x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr).
+    """(out, h_n[, c_n]) of one layer and direction; inputs (x, h0, c0, w_ih, w_hh, b_ih, b_hh,
+    w_hr).
 
     x is packed data (N, I); `steps` lists (offset, batch) in processing order (reversed for the
     reverse direction); h0 (B, P) and c0 (B, H) hold the initial state of every batch row.
@@ -378,8 +371,6 @@ def _layer_graph(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, steps):
 
 def _graph_backward(ctx, gout, ghn, gcn):
     """Gradients of the layer as ember-op graphs of the inputs (so they can be differentiated)."""
-    from ..autograd import grad as _grad
-
     inputs = ctx.inputs
     with grad_mode.enable_grad():
         outs = _layer_graph(ctx.mode, *inputs, ctx.steps)
@@ -428,8 +419,6 @@ def rnn_stack(mode, data, hx, cx, layers, steps_of, dropout: float, training: bo
     and cx (L*D, B, H) hold the initial states; `steps_of(reverse)` gives the step list.
     Dropout (training only) goes on the output of every layer but the last, as PyTorch's.
     """
-    from .dropout import dropout as _dropout
-
     n_dir = len(layers[0])
     fwd, bwd = steps_of(False), steps_of(True) if n_dir == 2 else None
     hs, cs = [], []

@@ -1,6 +1,6 @@
 """The softmax family: softmax, log_softmax, softmin (fused, max-shifted, keeping their output).
 
-Split from activation.py (which re-exports these names for nn.functional) to keep files small.
+Split from activation.py to keep files small.
 """
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import warnings
 
 import numpy as np
 
-from ..backend import array_module as _xp
+from ..backend import array_module
 from . import _op
 from ._op import Op
+from ._output import _cap
 from ._util import wrap_dim
-from .inplace import _cap
 from .unary import exp
 
 __all__ = ["log_softmax", "softmax", "softmin"]
@@ -41,7 +41,7 @@ class Softmax(Op):
     def forward(ctx, x, axis):
         ctx.axis = axis
         ctx.save_output()
-        xp = _xp(x)
+        xp = array_module(x)
         if x.ndim == 0 or x.size == 0 or x.dtype.itemsize < 4:
             return _odd_shape_or_dtype(Softmax, x, axis)
         y = x - x.max(axis=axis, keepdims=True)
@@ -59,7 +59,7 @@ class Softmax(Op):
                 return _const(yd * (g - g * yd)), None
             gy = g * yd  # y * (g - sum(g * y)), as PyTorch, in one fresh buffer
             s = gy.sum(axis=axis, keepdims=True)
-            _xp(gy).subtract(g, s, out=gy)
+            array_module(gy).subtract(g, s, out=gy)
             gy *= yd
             return _const(gy), None
         gy = grad * y
@@ -71,7 +71,7 @@ class LogSoftmax(Op):
     def forward(ctx, x, axis):
         ctx.axis = axis
         ctx.save_output()
-        xp = _xp(x)
+        xp = array_module(x)
         if x.ndim == 0 or x.size == 0 or x.dtype.itemsize < 4:
             return _odd_shape_or_dtype(LogSoftmax, x, axis)
         y = x - x.max(axis=axis, keepdims=True)
@@ -85,7 +85,7 @@ class LogSoftmax(Op):
         axis = ctx.axis
         if not _grad_state.enabled:
             yd, g = y._data, grad._data
-            xp = _xp(yd)
+            xp = array_module(yd)
             if yd.ndim == 0:
                 return _const(g - xp.exp(yd) * g), None
             e = xp.exp(yd)  # g - exp(y) * sum(g), in one fresh buffer
@@ -112,7 +112,8 @@ def _softmax_common(op, kernel, input, dim, dtype):
         input = input.to(dtype)
     axis = wrap_dim(dim, input.ndim)
     if not input.dtype.is_floating_point:
-        where_ = "lastdim_kernel_impl" if axis == input.ndim - 1 or input.ndim == 0 else "kernel_impl"
+        last = axis == input.ndim - 1 or input.ndim == 0
+        where_ = "lastdim_kernel_impl" if last else "kernel_impl"
         raise NotImplementedError(f'"{kernel}_{where_}" not implemented for '
                                   f"'{_cap(input.dtype)}'")
     return op.apply(input, axis)

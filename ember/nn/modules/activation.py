@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import warnings
 
-from ...ops import activation as F
 from ...ops.creation import empty
+from .. import functional as F
 from .. import init as _init
 from ..parameter import Parameter
 from .module import Module

@@ -9,7 +9,8 @@ from itertools import chain, islice
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
-from .module import Module, _typename
+from ..utils._typename import _typename
+from .module import Module
 
 __all__ = [
     "Container",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import warnings
 
-from ...ops.loss_extra import _legacy_get_string
 from .. import functional as F
+from .._functional_loss_extra import _legacy_get_string
 from .distance import PairwiseDistance
 from .module import Module
 

@@ -10,9 +10,11 @@ from collections.abc import Mapping
 
 from ..._tensor import Tensor, _parse_to
 from ...autograd import grad_mode
+from ...ops.creation import empty_like
+from ...utils.hooks import RemovableHandle
 from ..parameter import Buffer, Parameter
+from ..utils._typename import _typename
 from ._hooks import (  # noqa: F401 - the global registrars live here, as in torch
-    RemovableHandle,
     _global_forward_hooks,
     _global_forward_pre_hooks,
     _hooked_call,
@@ -45,25 +47,6 @@ def _addindent(s_: str, num_spaces: int) -> str:
     first = s.pop(0)
     s = [(num_spaces * " ") + line if line.strip() else "" for line in s]
     return first + "\n" + "\n".join(s)
-
-
-def _typename(obj) -> str:
-    """torch.typename: 'torch.FloatTensor' for tensors, the qualified type name otherwise."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module = obj.__class__.__module__ or ""
-        qualname = obj.__class__.__qualname__
-    if module in ("", "builtins"):
-        return qualname
-    if module.startswith("ember."):
-        module = "torch." + module[6:]  # ember stands in for torch in messages, as Tensor.type()
-    return f"{module}.{qualname}"
 
 
 def _forward_unimplemented(self, *input) -> None:
@@ -472,8 +455,6 @@ class Module:
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
     def to_empty(self, *, device=None, recurse: bool = True):
-        from ...ops.creation import empty_like
-
         return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
 
     def to(self, *args, **kwargs):

@@ -1,5 +1,6 @@
 """Normalization layers: BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, LayerNorm, GroupNorm, RMSNorm,
-LocalResponseNorm. Parameters, buffers and repr as PyTorch's; the formulas live in ops.normalization.
+LocalResponseNorm. Parameters, buffers and repr as PyTorch's; the formulas live in
+ops.normalization.
 """
 from __future__ import annotations
 

@@ -12,20 +12,10 @@ from ...ops import recurrent as _rec
 from ...ops import shape as _shape
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell", "RNNCellBase"]
-
-_PackedSequence = None
-
-
-def _packed_cls():
-    global _PackedSequence
-    if _PackedSequence is None:
-        from ..utils.rnn import PackedSequence
-
-        _PackedSequence = PackedSequence
-    return _PackedSequence
 
 
 def _check_sizes(input_size, hidden_size) -> None:
@@ -197,8 +187,7 @@ class RNNBase(Module):
 
     def forward(self, input, hx=None):
         lstm = self.mode == "LSTM"
-        packed_cls = _packed_cls()
-        packed = isinstance(input, packed_cls)
+        packed = isinstance(input, PackedSequence)
         if packed:
             data, batch_sizes, sorted_indices, unsorted_indices = input
             batch = int(batch_sizes[0])
@@ -260,7 +249,7 @@ class RNNBase(Module):
             if unsorted_indices is not None:
                 h_n = _indexing.index_select(h_n, 1, unsorted_indices)
                 c_n = _indexing.index_select(c_n, 1, unsorted_indices) if lstm else None
-            output = packed_cls(out, batch_sizes, sorted_indices, unsorted_indices)
+            output = PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices)
         else:
             output = _shape.reshape(out, (seq, batch, out.shape[-1]))
             if self.batch_first:

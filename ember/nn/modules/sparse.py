@@ -1,4 +1,5 @@
-"""Embedding and EmbeddingBag: lookup tables with PyTorch's init, padding_idx and from_pretrained."""
+"""Embedding and EmbeddingBag: lookup tables with PyTorch's init, padding_idx and
+from_pretrained."""
 from __future__ import annotations
 
 from ...autograd.grad_mode import no_grad

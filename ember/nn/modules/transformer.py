@@ -8,8 +8,8 @@ import copy
 import warnings
 
 from ...ops import creation as _creation
-from ...ops.attention import _canonical_mask, _none_or_dtype
 from .. import functional as F
+from .._functional_attention import _canonical_mask, _none_or_dtype
 from ..init import constant_, xavier_normal_, xavier_uniform_
 from ..parameter import Parameter
 from .activation import GELU, ReLU

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..._tensor import Tensor
 from ...ops.shape import cat as _cat
+from ._typename import _typename
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
@@ -32,8 +33,6 @@ def parameters_to_vector(parameters) -> Tensor:
 def vector_to_parameters(vec: Tensor, parameters) -> None:
     """Point each parameter's `.data` at its slice of vec."""
     if not isinstance(vec, Tensor):
-        from ..modules.module import _typename
-
         raise TypeError(f"expected torch.Tensor, but got: {_typename(vec)}")
     param_device = None
     pointer = 0

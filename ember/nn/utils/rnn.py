@@ -7,6 +7,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ... import _dtype
 from ...ops import creation as _creation
 from ...ops import indexing as _indexing
 from ...ops import shape as _shape
@@ -74,8 +75,6 @@ class PackedSequence(PackedSequence_):
 
 
 def _dtype_of(name):
-    from ... import _dtype
-
     return getattr(_dtype, name)
 
 

@@ -1,17 +1,17 @@
-"""Loss functions of torch.nn.functional built from other ember ops (as torch builds them), and
-the reduction-argument helpers every loss shares. ops/loss.py holds the fused ones and re-exports
-this module's __all__, so nn.functional sees both.
+"""nn.functional's losses built from other ember ops (as torch builds them), and the
+reduction-argument helpers every loss shares; the fused losses are in _functional_loss.py.
 """
 from __future__ import annotations
 
 import math
 import warnings
 
+from .._tensor import Tensor
 from ..backend import array_module
-from . import _op
-from .activation import logsigmoid
-from .elementwise import where
-from .nn_misc import pairwise_distance
+from ..ops import _op
+from ..ops.activation import logsigmoid
+from ..ops.elementwise import where
+from ._functional_misc import pairwise_distance
 
 __all__ = [
     "cosine_embedding_loss",
@@ -74,15 +74,15 @@ def _reduce(loss, reduction: str):
 
 
 def _check_tensor(x, name: str) -> None:
-    if not isinstance(x, _op.Tensor):
+    if not isinstance(x, Tensor):
         raise TypeError(f"{name}(): argument must be Tensor, not {type(x).__name__}")
 
 
 # ---- composite losses (torch builds these from other ops too) -----------------------------------
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean",
-           log_target: bool = False):
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
+           reduce: bool | None = None, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """KL(target || exp(input)) pointwise; 'batchmean' divides the sum by the batch size."""
     if size_average is not None or reduce is not None:
         reduction = _legacy_get_string(size_average, reduce)
@@ -106,8 +106,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean
     return _reduce(loss, reduction)
 
 
-def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,
-                     size_average=None, eps: float = 1e-8, reduce=None, reduction: str = "mean"):
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8,
+                     reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """exp(x) - y x (log_input) or x - y log(x + eps); `full` adds Stirling's term for y > 1."""
     reduction = _reduction(size_average, reduce, reduction)
     if log_input:
@@ -121,8 +122,8 @@ def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,
     return _reduce(loss, reduction)
 
 
-def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
-                      reduction: str = "mean"):
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
     """0.5 (log var + (x - y)^2 / var), var clamped at eps without blocking its gradient."""
     if isinstance(var, float):
         if var < 0:
@@ -148,8 +149,9 @@ def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
     return _reduce(loss, reduction)
 
 
-def margin_ranking_loss(input1, input2, target, margin: float = 0, size_average=None,
-                        reduce=None, reduction: str = "mean"):
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
     """max(0, -y (x1 - x2) + margin)."""
     reduction = _reduction(size_average, reduce, reduction)
     if input1.ndim != input2.ndim or input1.ndim != target.ndim:
@@ -159,8 +161,9 @@ def margin_ranking_loss(input1, input2, target, margin: float = 0, size_average=
     return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
-def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, reduce=None,
-                         reduction: str = "mean"):
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
     """x where y = 1, max(0, margin - x) where y = -1."""
     reduction = _reduction(size_average, reduce, reduction)
     zeros = input.new_zeros(())
@@ -169,8 +172,9 @@ def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, 
     return _reduce(out_margin + out_self, reduction)
 
 
-def cosine_embedding_loss(input1, input2, target, margin: float = 0, size_average=None,
-                          reduce=None, reduction: str = "mean"):
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                          size_average: bool | None = None, reduce: bool | None = None,
+                          reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1."""
     reduction = _reduction(size_average, reduce, reduction)
     td = target.ndim
@@ -200,9 +204,10 @@ def _triplet_dims(anchor, positive, negative) -> None:
             f"dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs")
 
 
-def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: float = 2,
-                        eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
-                        reduction: str = "mean"):
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2, eps: float = 1e-6, swap: bool = False,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
     """max(0, margin + d(a, p) - d(a, n)) with the pairwise p-norm distance."""
     reduction = _reduction(size_average, reduce, reduction)
     if margin <= 0:
@@ -215,9 +220,9 @@ def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: floa
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
 
 
-def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
-                                      margin: float = 1.0, swap: bool = False,
-                                      reduction: str = "mean"):
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function=None, margin: float = 1.0,
+                                      swap: bool = False, reduction: str = "mean") -> Tensor:
     """triplet_margin_loss with any distance callable (pairwise_distance by default)."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -232,8 +237,9 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
-                                reduction: str = "mean"):
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average: bool | None = None, reduce: bool | None = None,
+                                reduction: str = "mean") -> Tensor:
     """Per-class logistic loss averaged over classes: -(y logsigmoid(x) + (1-y) logsigmoid(-x))."""
     if size_average is not None or reduce is not None:
         reduction = _legacy_get_string(size_average, reduce)
@@ -247,8 +253,9 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return _reduce(loss, reduction)
 
 
-def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=None,
-                      size_average=None, reduce=None, reduction: str = "mean"):
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
+                      weight: Tensor | None = None, size_average: bool | None = None,
+                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """sum_{i != y} max(0, margin - x[y] + x[i])^p / C, optionally weighted by w[y]."""
     reduction = _reduction(size_average, reduce, reduction)
     if p not in (1, 2):
@@ -284,8 +291,8 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
     return _reduce(loss, reduction)
 
 
-def multilabel_margin_loss(input, target, size_average=None, reduce=None,
-                           reduction: str = "mean"):
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                           reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """sum over target classes j and non-target classes i of max(0, 1 - (x[j] - x[i])) / C.
 
     Targets list class indices per row, padded with -1 after the last one.
