@@ -1,6 +1,7 @@
 """Cyclical learning-rate schedules: CyclicLR, CosineAnnealingWarmRestarts, OneCycleLR.
 
-Split out of lr_scheduler.py (which re-exports them) to keep each file readable.
+Split out of lr_scheduler.py (which re-exports them) to keep each file readable; both build on
+_lr_base.py, so neither imports the other's module.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import types
 from functools import partial
 
 from . import _schedules as _s
-from .lr_scheduler import (
+from ._lr_base import (
     LRScheduler,
     _check_optimizer,
     _enable_get_lr_call,

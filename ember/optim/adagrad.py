@@ -4,13 +4,12 @@ Paper: Duchi et al., "Adaptive Subgradient Methods", https://jmlr.org/papers/v12
 """
 from __future__ import annotations
 
-from .adam import _addcdiv, _addcmul
+from ._inplace import _addcdiv, _addcmul
 from .optimizer import (
     Optimizer,
     _check_fused,
-    _check_lr,
+    _check_hyper,
     _new_tensor,
-    _scalar,
     _step_tensor,
     array_module,
 )
@@ -24,16 +23,8 @@ class Adagrad(Optimizer):
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, foreach=None, *, maximize=False, differentiable=False,
                  fused=None) -> None:
-        _check_lr(lr)
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError("Invalid initial_accumulator_value value: "
-                             f"{initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_hyper(lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                     initial_accumulator_value=initial_accumulator_value, eps=eps)
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                     "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable, "fused": fused}
@@ -49,24 +40,12 @@ class Adagrad(Optimizer):
                 "sum": _new_tensor(array_module(a).full_like(
                     a, group["initial_accumulator_value"]))}
 
-    def _update(self, group, params, grads, states):
-        lr = _scalar(group["lr"])
-        lr_decay = group["lr_decay"]
-        eps = group["eps"]
-        wd = group["weight_decay"]
-        maximize = group["maximize"]
-        for p, g, s in zip(params, grads, states):
-            xp = array_module(p)
-            step_a = s["step"]._data
-            step_a += 1
-            if maximize:
-                g = -g
-            if wd != 0:
-                g = g + wd * p
-            clr = lr / (1 + (step_a.item() - 1) * lr_decay)
-            total = s["sum"]._data
-            t = self._work(p)
-            _addcmul(xp, total, g, g, 1, t)
-            std = xp.sqrt(total, out=t)
-            std += eps
-            _addcdiv(xp, p, g, std, -clr, self._work(p, 1))
+    def _rule(self, h, p, g, s):
+        xp = array_module(p)
+        clr = h.lr / (1 + (s["step"]._data.item() - 1) * h.lr_decay)
+        total = s["sum"]._data
+        t = self._work(p)
+        _addcmul(xp, total, g, g, 1, t)
+        std = xp.sqrt(total, out=t)
+        std += h.eps
+        _addcdiv(xp, p, g, std, -clr, self._work(p, 1))

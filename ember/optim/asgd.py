@@ -5,7 +5,7 @@ Paper: Polyak & Juditsky, "Acceleration of Stochastic Approximation by Averaging
 from __future__ import annotations
 
 from .._dtype import get_default_dtype
-from .optimizer import Optimizer, _check_lr, _scalar, _step_tensor, _zeros_like, array_module
+from .optimizer import Optimizer, _check_hyper, _scalar, _step_tensor, _zeros_like, array_module
 
 __all__ = ["ASGD"]
 
@@ -17,9 +17,7 @@ class ASGD(Optimizer):
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
                  foreach=None, maximize=False, differentiable=False, capturable=False) -> None:
-        _check_lr(lr)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hyper(lr, weight_decay=weight_decay)
         defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0,
                     "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable, "capturable": capturable}
@@ -29,37 +27,25 @@ class ASGD(Optimizer):
         return {"step": _step_tensor(), "eta": _step_tensor(_scalar(group["lr"])),
                 "mu": _step_tensor(1.0), "ax": _zeros_like(p._data)}
 
-    def _update(self, group, params, grads, states):
-        lr = _scalar(group["lr"])
-        lambd = group["lambd"]
-        alpha = group["alpha"]
-        t0 = group["t0"]
-        wd = group["weight_decay"]
-        maximize = group["maximize"]
-        for p, g, s in zip(params, grads, states):
-            xp = array_module(p)
-            if maximize:
-                g = -g
-            step_a = s["step"]._data
-            step_a += 1
-            if wd != 0:
-                g = g + wd * p
-            eta_a = s["eta"]._data
-            mu_a = s["mu"]._data
-            eta = eta_a.item()
-            t = self._work(p)
-            p *= 1 - lambd * eta
-            xp.multiply(g, -eta, out=t)
-            p += t
-            ax = s["ax"]._data
-            if mu_a.item() != 1:
-                xp.subtract(p, ax, out=t)
-                t *= mu_a
-                ax += t
-            else:
-                ax[...] = p
-            step = step_a.item()
-            # torch.as_tensor(float) rounds to the default dtype before the copy into the state
-            default = get_default_dtype().np_dtype.type
-            eta_a[...] = default(lr / ((1 + lambd * lr * step) ** alpha))
-            mu_a[...] = default(1 / max(1, step - t0))
+    def _rule(self, h, p, g, s):
+        xp = array_module(p)
+        lr, lambd = h.lr, h.lambd
+        eta_a = s["eta"]._data
+        mu_a = s["mu"]._data
+        eta = eta_a.item()
+        t = self._work(p)
+        p *= 1 - lambd * eta
+        xp.multiply(g, -eta, out=t)
+        p += t
+        ax = s["ax"]._data
+        if mu_a.item() != 1:
+            xp.subtract(p, ax, out=t)
+            t *= mu_a
+            ax += t
+        else:
+            ax[...] = p
+        step = s["step"]._data.item()
+        # torch.as_tensor(float) rounds to the default dtype before the copy into the state
+        default = get_default_dtype().np_dtype.type
+        eta_a[...] = default(lr / ((1 + lambd * lr * step) ** h.alpha))
+        mu_a[...] = default(1 / max(1, step - h.t0))

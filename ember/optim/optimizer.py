@@ -1,8 +1,10 @@
 """Optimizer base: param_groups, state, zero_grad, add_param_group, PyTorch's state_dict layout.
 
-The base owns the loop: `step` evaluates the closure under grad mode, gathers each group's
-parameters that have a gradient, creates their state lazily with `_init_state`, and hands the
-backend arrays to the subclass's `_update`, which changes them in place (no autograd involved).
+The base owns the loop (MLX's `init_single` / `apply_single` split): `step` evaluates the closure
+under grad mode, gathers each group's parameters that have a gradient, creates their state lazily
+with the subclass's `_init_state`, reads the group's hyper-parameters once by name (`_hyper`), and
+per parameter counts the step, negates the gradient to maximize, applies weight decay, then calls
+the subclass's `_rule`, which changes the backend arrays in place (no autograd involved).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from copy import deepcopy
 from itertools import chain
+from typing import ClassVar
 
 import numpy as np
 
@@ -99,6 +102,22 @@ def _check_lr(lr) -> None:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
+_LABELS = {"eps": "epsilon"}  # the name PyTorch's message gives a hyper-parameter
+
+
+def _check_hyper(lr, **named) -> None:
+    """PyTorch's validation in its order: lr, then each named value >= 0 ("Invalid epsilon
+    value: -1"); betas each in [0, 1), rho in [0, 1]."""
+    _check_lr(lr)
+    for name, value in named.items():
+        if name == "betas":
+            for i, beta in enumerate(value):
+                if not 0.0 <= beta < 1.0:
+                    raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        elif not (0.0 <= value <= 1.0 if name == "rho" else 0.0 <= value):
+            raise ValueError(f"Invalid {_LABELS.get(name, name)} value: {value}")
+
+
 def _check_fused(fused, differentiable, foreach) -> None:
     """PyTorch's checks on `fused=True` (accepted and stored; ember's update is the same)."""
     if fused:
@@ -117,6 +136,57 @@ def _step_tensor(value: float = 0.0) -> Tensor:
 
 def _zeros_like(a) -> Tensor:
     return _new_tensor(array_module(a).zeros_like(a))
+
+
+def _new_state(p: Tensor, *zeros: str) -> dict:
+    """A fresh stepping state: {'step': 0-d tensor, name: zeros like p for each name}."""
+    state = {"step": _step_tensor()}
+    for name in zeros:
+        state[name] = _zeros_like(p._data)
+    return state
+
+
+class _Hyper:
+    """A group's hyper-parameters by name (h.lr, h.betas), read once per step: a plain object,
+    whose attributes Python reads faster than a SimpleNamespace's or a dict's entries."""
+
+
+def _hyper_value(value):
+    """A group entry as the rules read it: a Tensor (or a tuple of them) as NumPy scalars."""
+    if isinstance(value, Tensor):
+        return _scalar(value)
+    if value.__class__ is tuple:
+        return tuple(_scalar(v) for v in value)
+    return value
+
+
+def _from_foreign(value):
+    """Another framework's tensor (a PyTorch state_dict passed in memory) as an ember Tensor
+    holding a NumPy copy, tuples (betas) elementwise, anything else unchanged. Duck-typed, so
+    ember never imports torch: `.detach().cpu().numpy()`, else `__array__`."""
+    if value.__class__ is tuple:
+        return tuple(_from_foreign(v) for v in value)
+    if isinstance(value, (Tensor, np.ndarray, np.generic)):
+        return value
+    if hasattr(value, "detach") and hasattr(value, "numpy"):
+        array = value.detach().cpu().numpy()
+    elif hasattr(value, "__array__"):
+        array = value.__array__()
+    else:
+        return value
+    return _new_tensor(np.array(array))  # a copy: never share the other framework's memory
+
+
+def _shared_steps(h, p, g):
+    """Maximize (ascend: negate the gradient), then weight decay: decoupled (p <- p (1 - lr wd))
+    or L2 (g <- g + wd p). Returns the gradient the rule uses; `p` changes in place."""
+    if h.maximize:
+        g = -g
+    if h.decay is not None:
+        p *= h.decay
+    elif h.l2 != 0:
+        g = g + h.l2 * p
+    return g
 
 
 class Optimizer:
@@ -162,6 +232,9 @@ class Optimizer:
             if name not in self.__dict__:
                 setattr(self, name, OrderedDict())
         self.defaults.setdefault("differentiable", False)
+        for group in self.param_groups:  # groups saved by an older version lack newer keys
+            for key, value in self._group_fallbacks.items():
+                group.setdefault(key, value)
 
     def __repr__(self) -> str:
         text = self.__class__.__name__ + " ("
@@ -234,6 +307,7 @@ class Optimizer:
     @staticmethod
     def _cast_state(param: Tensor, value, key, fused_or_capturable: bool):
         """A loaded state value on the param's device; floating state in the param's dtype."""
+        value = _from_foreign(value)
         if isinstance(value, Tensor):
             if key == "step":
                 return value.to(dtype=_dt.float32) if fused_or_capturable else value
@@ -249,14 +323,15 @@ class Optimizer:
         return value
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Load a state_dict() (ours or PyTorch's converted to ember tensors), matching by order."""
+        """Load a state_dict() (ours, or PyTorch's: its tensors are copied), matching by order."""
         state_dict = state_dict.copy()
         for hook in self._optimizer_load_state_dict_pre_hooks.values():
             result = hook(self, state_dict)
             if result is not None:
                 state_dict = result
         groups = self.param_groups
-        saved_groups = deepcopy(state_dict["param_groups"])
+        saved_groups = [{k: _from_foreign(v) for k, v in g.items()}
+                        for g in deepcopy(state_dict["param_groups"])]
         if len(groups) != len(saved_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
@@ -363,59 +438,54 @@ class Optimizer:
     # ---- the step template -------------------------------------------------------------------
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns the closure's loss."""
-        if type(self)._update is Optimizer._update:
+        if type(self)._rule is Optimizer._rule:
             raise NotImplementedError(
                 f"{type(self).__name__}.step() is not implemented: a subclass of Optimizer "
-                "must override step() (or _init_state() and _update())")
+                "must override step() (or _init_state() and _rule())")
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        state = self.state
-        init = self._init_state
         for group in self.param_groups:
-            params, grads, states = [], [], []
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
-                s = state.get(p)
-                if not s:
-                    s = init(group, p)
-                    if s is not None:
-                        state[p] = s
-                params.append(p)
-                grads.append(g._data)
-                states.append(s)
-                p._vbox[0] += 1  # an in-place change, as PyTorch's add_
-            if params:
-                self._run_update(group, [p._data for p in params], grads, states)
+            params = group["params"]
+            if (_WORKERS > 1 and len(params) > 1 and params[0]._data.__class__ is np.ndarray
+                    and self._numel(params) >= _PARALLEL_MIN_NUMEL):
+                self._update_on_threads(group, params)
+            else:
+                self._update(group, params)
         return loss
 
-    def _run_update(self, group, arrays, grads, states) -> None:
-        """`_update` on one thread, or for large groups on worker threads, each taking a share
-        of the parameters balanced by size (NumPy releases the GIL inside its loops; every
-        parameter's update is independent, so the result is the same bit for bit)."""
-        sizes = [a.size for a in arrays]
-        if (_WORKERS < 2 or len(arrays) < 2 or arrays[0].__class__ is not np.ndarray
-                or sum(sizes) < _PARALLEL_MIN_NUMEL):
-            self._update(group, arrays, grads, states)
-            return
+    def _update_on_threads(self, group: dict, params: list) -> None:
+        """`_update` on worker threads, each taking a share of the parameters balanced by size
+        (NumPy releases the GIL inside its loops; every parameter's update is independent, so
+        the result is the same bit for bit). States are created here first, in order."""
+        params = [p for p in params if p._grad is not None]
+        for p in params:
+            if not self.state.get(p):
+                s = self._init_state(group, p)
+                if s is not None:
+                    self.state[p] = s
         global _pool
         if _pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
             _pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="ember-optim")
-        shares = [[[], [], [], 0] for _ in range(min(_WORKERS, len(arrays)))]
-        for i in sorted(range(len(arrays)), key=sizes.__getitem__, reverse=True):
+        shares = [[[], 0] for _ in range(min(_WORKERS, len(params)))]
+        for p in sorted(params, key=_size, reverse=True):
             share = min(shares, key=_share_size)  # largest first into the lightest share
-            share[0].append(arrays[i])
-            share[1].append(grads[i])
-            share[2].append(states[i])
-            share[3] += sizes[i]
-        futures = [_pool.submit(self._update, group, a, g, s) for a, g, s, _ in shares if a]
+            share[0].append(p)
+            share[1] += p._data.size
+        futures = [_pool.submit(self._update, group, share) for share, _ in shares if share]
         for f in futures:
             f.result()
+
+    def _numel(self, params: list) -> int:
+        """The elements of a group's parameters, cached per list (it only chooses threads)."""
+        cache = self.__dict__.setdefault("_numels", {})  # id -> (the list, kept alive; n; numel)
+        hit = cache.get(id(params))
+        if hit is None or hit[1] != len(params):
+            hit = cache[id(params)] = (params, len(params), sum(map(_size, params)))
+        return hit[2]
 
     def _work(self, a, slot: int = 0):
         """A reusable scratch array shaped like `a`: no allocation (or page faults) per step."""
@@ -426,12 +496,57 @@ class Optimizer:
             buf = cache[key] = array_module(a).empty(a.size, a.dtype)
         return buf[:a.size].reshape(a.shape)
 
+    # ---- what an algorithm defines ------------------------------------------------------------
+    _counts_steps = True  # state['step'] += 1 before each rule (SGD keeps no step)
+    _group_fallbacks: ClassVar[dict] = {}  # __setstate__ fills these into a group lacking them
+    _rule_applies_shared_steps = False  # True: the rule calls _shared_steps (chunk by chunk)
+
     def _init_state(self, group: dict, p: Tensor):
         """The fresh state dict of a parameter (None: the algorithm keeps no state for it)."""
         raise NotImplementedError
 
-    def _update(self, group: dict, params: list, grads: list, states: list) -> None:
-        """Update the parameter arrays in place from their gradient arrays and states."""
+    def _hyper(self, group: dict) -> _Hyper:
+        """The group's hyper-parameters by name, read once per step (a Tensor lr as a NumPy
+        scalar of its dtype), plus what the shared steps need: maximize, l2, decay."""
+        h = _Hyper()
+        h.__dict__.update({k: _hyper_value(v) for k, v in group.items()
+                           if k != "params" and k != "param_names"})
+        h.maximize = group.get("maximize", False)
+        wd = h.__dict__.get("weight_decay", 0)
+        decoupled = wd != 0 and group.get("decoupled_weight_decay", False)
+        h.decay = 1 - h.lr * wd if decoupled else None
+        h.l2 = 0 if decoupled else wd
+        return h
+
+    def _update(self, group: dict, params: list) -> None:
+        """Per parameter with a gradient: its state (created lazily), the version bump, step
+        counting and the shared steps, then the algorithm's `_rule` on the backend arrays."""
+        h = self._hyper(group)
+        state = self.state
+        rule = self._rule
+        counts = self._counts_steps
+        shared = not self._rule_applies_shared_steps and (
+            h.maximize or h.decay is not None or h.l2 != 0)
+        for p in params:
+            g = p._grad
+            if g is None:
+                continue
+            s = state.get(p)
+            if not s:
+                s = self._init_state(group, p)
+                if s is not None:
+                    state[p] = s
+            p._vbox[0] += 1  # an in-place change, as PyTorch's add_
+            if counts:
+                s["step"]._data += 1
+            a = p._data
+            g = g._data
+            if shared:
+                g = _shared_steps(h, a, g)
+            rule(h, a, g, s)
+
+    def _rule(self, h: _Hyper, p, g, s) -> None:
+        """Update one parameter array `p` in place from its gradient `g` and state `s`."""
         raise NotImplementedError
 
 
@@ -439,7 +554,11 @@ Optimizer.step = _hooked_step(Optimizer.step)
 
 
 def _share_size(share) -> int:
-    return share[3]
+    return share[1]
+
+
+def _size(p: Tensor) -> int:
+    return p._data.size
 
 
 def _typename(obj) -> str:

@@ -38,32 +38,23 @@ class Rprop(Optimizer):
         return {"step": _step_tensor(), "prev": _zeros_like(a),
                 "step_size": _new_tensor(array_module(a).full_like(a, _scalar(group["lr"])))}
 
-    def _update(self, group, params, grads, states):
-        etaminus, etaplus = group["etas"]
-        step_size_min, step_size_max = group["step_sizes"]
-        maximize = group["maximize"]
-        for p, g, s in zip(params, grads, states):
-            xp = array_module(p)
-            s["step"]._data += 1
-            prev = s["prev"]._data
-            size = s["step_size"]._data
-            f = xp.multiply(g, prev, out=self._work(p))
-            xp.sign(f, out=f)
-            if maximize:
-                f *= -1
-            up, down, same = f > 0, f < 0, f == 0
-            f[up] = etaplus
-            f[down] = etaminus
-            f[same] = 1
-            size *= f
-            xp.clip(size, step_size_min, step_size_max, out=size)
-            g2 = self._work(p, 1)
-            if maximize:
-                xp.negative(g, out=g2)
-            else:
-                g2[...] = g
-            g2[down] = 0
-            prev[...] = g2
-            xp.sign(g2, out=g2)
-            g2 *= size
-            p -= g2
+    def _rule(self, h, p, g, s):
+        xp = array_module(p)
+        etaminus, etaplus = h.etas
+        prev = s["prev"]._data
+        size = s["step_size"]._data
+        f = xp.multiply(g, prev, out=self._work(p))
+        xp.sign(f, out=f)
+        up, down, same = f > 0, f < 0, f == 0
+        f[up] = etaplus
+        f[down] = etaminus
+        f[same] = 1
+        size *= f
+        xp.clip(size, *h.step_sizes, out=size)
+        g2 = self._work(p, 1)
+        g2[...] = g
+        g2[down] = 0
+        prev[...] = g2
+        xp.sign(g2, out=g2)
+        g2 *= size
+        p -= g2

@@ -1,7 +1,9 @@
 """SGD with momentum, dampening, Nesterov momentum, weight decay and maximize."""
 from __future__ import annotations
 
-from .optimizer import Optimizer, _check_fused, _check_lr, _new_tensor, _scalar, array_module
+from typing import ClassVar
+
+from .optimizer import Optimizer, _check_fused, _check_lr, _new_tensor, array_module
 
 __all__ = ["SGD"]
 
@@ -12,6 +14,11 @@ class SGD(Optimizer):
     g <- g + wd p;  b <- m b + (1 - dampening) g (b_1 = g);  g <- g + m b (nesterov) or b;
     p <- p - lr g.
     """
+
+    _counts_steps = False
+    _group_fallbacks: ClassVar[dict] = {
+        "nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
+        "fused": False}
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
                  *, maximize=False, foreach=None, differentiable=False, fused=None) -> None:
@@ -28,38 +35,19 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
         _check_fused(fused, differentiable, foreach)
 
-    def __setstate__(self, state: dict) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
-
     def _init_state(self, group, p):
         return {"momentum_buffer": None} if group["momentum"] != 0 else None
 
-    def _update(self, group, params, grads, states):
-        lr = _scalar(group["lr"])
-        wd = _scalar(group["weight_decay"])
-        momentum = group["momentum"]
-        dampening = group["dampening"]
-        nesterov = group["nesterov"]
-        maximize = group["maximize"]
-        for p, g, s in zip(params, grads, states):
-            if maximize:
-                g = -g
-            if wd != 0:
-                g = g + wd * p
-            if momentum != 0:
-                buf_t = s["momentum_buffer"]
-                if buf_t is None:
-                    buf = array_module(p).array(g)  # a copy; an array even when g is 0-d
-                    s["momentum_buffer"] = _new_tensor(buf)
-                else:
-                    buf = buf_t._data
-                    buf *= momentum
-                    buf += g if dampening == 0 else (1 - dampening) * g
-                g = g + momentum * buf if nesterov else buf
-            p -= lr * g
+    def _rule(self, h, p, g, s):
+        momentum = h.momentum
+        if momentum != 0:
+            buf_t = s["momentum_buffer"]
+            if buf_t is None:
+                buf = array_module(p).array(g)  # a copy; an array even when g is 0-d
+                s["momentum_buffer"] = _new_tensor(buf)
+            else:
+                buf = buf_t._data
+                buf *= momentum
+                buf += g if h.dampening == 0 else (1 - h.dampening) * g
+            g = g + momentum * buf if h.nesterov else buf
+        p -= h.lr * g

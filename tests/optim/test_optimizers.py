@@ -4,6 +4,7 @@ parameters compared every few steps, then the state_dict; torch's state_dict loa
 from __future__ import annotations
 
 import math
+from copy import deepcopy
 
 import numpy as np
 import pytest
@@ -14,7 +15,8 @@ from tests.oracle import to_numpy
 
 SHAPES = [(3, 4), (5,), (2, 3, 2), ()]
 TOL = {"float64": (1e-9, 1e-11), "float32": (2e-4, 2e-5),
-       "lbfgs": (1e-5, 1e-8), "tensor_betas": (1e-6, 1e-8)}  # 80 quasi-Newton iterations on Rosenbrock amplify dot-order rounding
+       "lbfgs": (1e-5, 1e-8), "tensor_betas": (1e-6, 1e-8),
+       "layout": (0.0, np.finfo(np.float64).max)}  # "layout": structure and exact ints only
 
 
 def _params(lib, dtype: str, seed: int = 0):
@@ -180,6 +182,7 @@ def test_trajectory_float64(name, kwargs):
     ("Adam", lambda lib: {"lr": 0.05, "betas": (lib.tensor(0.9), lib.tensor(0.99))}),
     ("AdamW", lambda lib: {"lr": lib.tensor(0.05), "betas": (lib.tensor([0.8]), lib.tensor(0.9)),
                            "amsgrad": True}),
+    ("RAdam", lambda lib: {"lr": 0.05, "betas": (lib.tensor(0.9), lib.tensor(0.99))}),
 ])
 def test_tensor_betas(name, kwargs):
     """float32 0-d betas: PyTorch's float32 pow (SLEEF, 1 ulp) sets the agreement, not float64."""
@@ -252,17 +255,62 @@ def _resume(src, dst, convert, name, kwargs):
 
 
 @pytest.mark.parametrize("name,kwargs", RESUME, ids=[n for n, _ in RESUME])
-@pytest.mark.parametrize("direction", ["torch_to_ember", "ember_to_torch"])
+@pytest.mark.parametrize("direction", ["torch_to_ember", "ember_to_torch", "torch_in_memory"])
 def test_resume_across_frameworks(name, kwargs, direction):
-    """A checkpoint crosses frameworks and training follows torch's own save/load/continue."""
+    """A checkpoint crosses frameworks and training follows torch's own save/load/continue;
+    `torch_in_memory` hands torch's state_dict (torch tensors) to ember's load_state_dict."""
     ref_opt, ref_ps = _resume(torch, torch, lambda sd: sd, name, kwargs)
     if direction == "torch_to_ember":
         d_opt, d_ps = _resume(torch, ember, _torch_sd_to_ember, name, kwargs)
+    elif direction == "torch_in_memory":
+        d_opt, d_ps = _resume(torch, ember, lambda sd: sd, name, kwargs)
     else:
         d_opt, d_ps = _resume(ember, torch, _ember_sd_to_torch, name, kwargs)
     for k, (d, r) in enumerate(zip(d_ps, ref_ps)):
         assert_close(to_numpy(d), to_numpy(r), "float64", f"param {k}")
     assert_same_state(d_opt.state_dict(), ref_opt.state_dict(), "float64")
+
+
+def test_load_torch_state_dict_in_memory_copies():
+    """Tensor lr and betas, and state, from torch's live state_dict: ember continues as torch
+    does, and torch's optimizer is left untouched (ember copies, never aliases)."""
+    kwargs = {"lr": 0.05, "betas": (0.8, 0.9), "amsgrad": True}
+    t_ps = _params(torch, "float64")
+    t_opt = torch.optim.Adam(t_ps, **kwargs)
+    for i in range(5):
+        _set_grads(torch, t_ps, i)
+        t_opt.step()
+    frozen = deepcopy(t_opt.state_dict())
+    t_opt.param_groups[0]["lr"] = torch.tensor(0.02, dtype=torch.float64)
+    e_ps = [ember.tensor(to_numpy(p), requires_grad=True) for p in t_ps]
+    e_opt = ember.optim.Adam(e_ps, lr=ember.tensor(0.05, dtype=ember.float64), betas=(0.8, 0.9),
+                             amsgrad=True)
+    e_opt.load_state_dict(t_opt.state_dict())
+    for i in range(5, 15):
+        _set_grads(ember, e_ps, i)
+        e_opt.step()
+    assert_same_state(t_opt.state_dict()["state"], frozen["state"], "float64", "torch's state")
+    for i in range(5, 15):
+        _set_grads(torch, t_ps, i)
+        t_opt.step()
+    for k, (e, t) in enumerate(zip(e_ps, t_ps)):
+        assert_close(to_numpy(e), to_numpy(t), "float64", f"param {k}")
+    assert_same_state(e_opt.state_dict(), t_opt.state_dict(), "float64")
+
+
+def test_lbfgs_load_torch_state_dict_in_memory():
+    """LBFGS's history (lists of tensors, None slots, Python numbers) loads from torch."""
+    t_x = torch.tensor(np.linspace(-1.2, 1.0, 6), requires_grad=True)
+    t_opt = torch.optim.LBFGS([t_x], history_size=4, max_iter=5)
+    t_closure = _quadratic_closure(torch, t_x, t_opt)
+    t_opt.step(t_closure)
+    e_x = ember.tensor(to_numpy(t_x), requires_grad=True)
+    e_opt = ember.optim.LBFGS([e_x], history_size=4, max_iter=5)
+    e_opt.load_state_dict(t_opt.state_dict())
+    e_opt.step(_quadratic_closure(ember, e_x, e_opt))
+    t_opt.step(t_closure)
+    assert_close(to_numpy(e_x), to_numpy(t_x), "lbfgs", "x")
+    assert_same_state(e_opt.state_dict(), t_opt.state_dict(), "lbfgs")
 
 
 # ---- LBFGS -------------------------------------------------------------------------------------
@@ -292,23 +340,59 @@ def _quadratic_closure(lib, x, opt):
     return closure
 
 
+def _lbfgs_run(lib, x0, problem, kwargs):
+    x = lib.tensor(x0, requires_grad=True)
+    opt = lib.optim.LBFGS([x], **kwargs)
+    closure = problem(lib, x, opt)
+    losses = [float(opt.step(closure)) for _ in range(4)]
+    return to_numpy(x), np.array(losses), opt
+
+
+def _flat(value) -> np.ndarray:
+    """A state entry (tensor, number, None, or a list of them) as one float vector."""
+    if isinstance(value, list):
+        return np.concatenate([_flat(v) for v in value]) if value else np.zeros(0)
+    if value is None:
+        return np.array([np.nan])
+    if isinstance(value, (torch.Tensor, ember.Tensor)):
+        return to_numpy(value).astype(np.float64).ravel()
+    return np.array([float(value)])
+
+
+def _assert_lbfgs_state(e_sd, t_sd, perturbed_sds) -> None:
+    """Same layout (keys, types, dtypes, shapes; n_iter and func_evals exactly); each entry within
+    TOL['lbfgs'] or 10x what torch's own state moves when x0 moves by one ulp. The history of
+    an ill-conditioned problem amplifies last-bit rounding, and torch's reductions round
+    differently from NumPy's (its sum order depends on the CPU's vector width; its dot is
+    MKL's, with FMA): measured, ember differs from torch by 0-3x that one-ulp sensitivity."""
+    assert_same_state(e_sd, t_sd, "layout")
+    e, t = e_sd["state"][0], t_sd["state"][0]
+    rtol, atol = TOL["lbfgs"]
+    for key in t:
+        tv = _flat(t[key])
+        noise = max(np.nanmax(np.abs(_flat(p["state"][0][key]) - tv), initial=0.0)
+                    for p in perturbed_sds)
+        np.testing.assert_allclose(_flat(e[key]), tv, rtol=rtol, atol=max(atol, 10 * noise),
+                                   err_msg=f"state[{key!r}]")
+
+
 @pytest.mark.parametrize("problem", [_rosenbrock_closure, _quadratic_closure])
 @pytest.mark.parametrize("kwargs", [
     {}, {"line_search_fn": "strong_wolfe"}, {"history_size": 3, "max_iter": 7, "lr": 0.5},
     {"line_search_fn": "strong_wolfe", "history_size": 4, "tolerance_change": 1e-12},
 ])
 def test_lbfgs(problem, kwargs):
-    results = {}
-    for lib in (torch, ember):
-        x = lib.tensor(np.linspace(-1.2, 1.0, 6), requires_grad=True)
-        opt = lib.optim.LBFGS([x], **kwargs)
-        closure = problem(lib, x, opt)
-        losses = [float(opt.step(closure)) for _ in range(4)]
-        results[lib] = (to_numpy(x), losses, opt)
-    (e_x, e_l, e_opt), (t_x, t_l, t_opt) = results[ember], results[torch]
-    assert_close(np.array(e_l), np.array(t_l), "lbfgs", "losses")
+    x0 = np.linspace(-1.2, 1.0, 6)
+    e_x, e_l, e_opt = _lbfgs_run(ember, x0, problem, kwargs)
+    t_x, t_l, t_opt = _lbfgs_run(torch, x0, problem, kwargs)
+    assert_close(e_l, t_l, "lbfgs", "losses")
     assert_close(e_x, t_x, "lbfgs", "x")
-    assert_same_state(e_opt.state_dict(), t_opt.state_dict(), "lbfgs")
+    perturbed = []
+    for i, toward in ((0, 0.0), (-1, 2.0)):  # x0 with one coordinate one ulp off
+        x1 = x0.copy()
+        x1[i] = np.nextafter(x1[i], toward)
+        perturbed.append(_lbfgs_run(torch, x1, problem, kwargs)[2].state_dict())
+    _assert_lbfgs_state(e_opt.state_dict(), t_opt.state_dict(), perturbed)
     assert repr(e_opt) == repr(t_opt)
 
 
