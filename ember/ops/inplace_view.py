@@ -70,7 +70,9 @@ class Index(Op):
     @staticmethod
     def forward(ctx, x, key):
         ctx.meta = (x.shape, key)
-        return x[key]
+        y = x[key]
+        # NumPy lays out a mixed slice/array key's result in its own order; torch's is C order
+        return y if y.flags.c_contiguous else array_module(y).ascontiguousarray(y)
 
     @staticmethod
     def backward(ctx, grad):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 
 from .. import _dtype as _dt
 from .. import random as _random
@@ -19,16 +20,19 @@ def _bounds(dtype):
     if dtype.is_floating_point:
         info = _dt.finfo(dtype)
         return info.min, info.max, -9, 9
-    info = _dt.iinfo(dtype)
-    return info.min, info.max + 1, -9, 10
+    info = _dt.iinfo(dtype)  # randint cannot draw int64's maximum: it is excluded there
+    return info.min, info.max + (dtype is not _dt.int64), -9, 10
 
 
 def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad: bool = False,
                 noncontiguous: bool = False, exclude_zero: bool = False, memory_format=None):
     """A tensor filled with random values in [low, high) (torch.testing.make_tensor)."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)) or \
-            len(shape) == 1 and hasattr(shape[0], "__len__"):
-        shape = tuple(shape[0])
+    if len(shape) == 1 and isinstance(shape[0], Sequence):  # make_tensor((2, 3), ...)
+        shape = shape[0]
+    shape = tuple(shape)
+    if noncontiguous and memory_format is not None:
+        raise ValueError(f"The parameters `noncontiguous` and `memory_format` are mutually "
+                         f"exclusive, but got {noncontiguous=} and {memory_format=}")
     if requires_grad and not dtype.is_floating_point:
         raise ValueError(f"`requires_grad=True` is not supported for boolean and integral dtypes, "
                          f"but got dtype={dtype}")
@@ -43,10 +47,14 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad: bool 
                       "`torch.full(...)` instead.", FutureWarning, stacklevel=2)
     elif low >= high:
         raise ValueError(f"`low` must be less than `high`, but got {low} >= {high}")
-    low, high = max(low, lowest), min(high, highest)
-    if dtype is _dt.bool:  # drawn as int64, then cast
-        t = _random.randint(math.ceil(low), math.ceil(high), shape, device=device).to(dtype)
-    elif not dtype.is_floating_point:
+    elif high < lowest or low >= highest:
+        raise ValueError(f"The value interval specified by `low` and `high` is [{low}, {high}), "
+                         f"but {dtype} only supports [{lowest}, {highest})")
+    low, high = min(max(low, lowest), highest), min(max(high, lowest), highest)
+    noncontiguous = noncontiguous and math.prod(shape) > 1
+    if noncontiguous:  # draw twice the last dimension, keep every other value from the second
+        shape = (*shape[:-1], 2 * shape[-1])
+    if not dtype.is_floating_point:
         t = _random.randint(math.ceil(low), math.ceil(high), shape, device=device, dtype=dtype)
     else:
         t = _creation.empty(shape, dtype=dtype, device=device)
@@ -54,8 +62,8 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad: bool 
             t.uniform_(low / 2, high / 2).mul_(2)
         else:
             t.uniform_(low, high)
-    if noncontiguous and t.numel() > 1:
-        t = t.repeat_interleave(2, dim=-1)[..., ::2]
+    if noncontiguous:
+        t = t[..., 1::2]
     elif memory_format is not None:
         t = t.clone(memory_format=memory_format)
     if exclude_zero:

@@ -56,12 +56,20 @@ def test_same_tensor_as_torch(dtype, options, shape):
 @pytest.mark.parametrize("kw", [
     {"low": 5, "high": 1}, {"low": float("nan")}, {"low": 2, "high": 2, "dtype": "int64"},
     {"requires_grad": True, "dtype": "int64"}, {"low": 3, "dtype": "bool"},
+    {"low": 300, "dtype": "int8"}, {"high": -200, "dtype": "int8"},
 ], ids=str)
 def test_bad_bounds_raise_torchs_errors(kw):
     kw = dict(kw)
     dtype = kw.pop("dtype", "float32")
     _, want = _outcome(lambda: _make(torch, (3,), dtype, **kw))
     _, got = _outcome(lambda: _make(ember, (3,), dtype, **kw))
+    assert want is not None and got == want
+
+
+def test_noncontiguous_excludes_memory_format():
+    fmt = object()  # checked before it is used: any memory format is refused
+    _, want = _outcome(lambda: _make(torch, (3,), "float32", noncontiguous=True, memory_format=fmt))
+    _, got = _outcome(lambda: _make(ember, (3,), "float32", noncontiguous=True, memory_format=fmt))
     assert want is not None and got == want
 
 
