@@ -11,9 +11,11 @@ from . import (
     autograd,
     backends,
     cuda,
+    distributed,
     nn,
     optim,
     serialization,
+    testing,
     utils,
 )
 from . import random as _random
@@ -48,12 +50,12 @@ from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 from .device import device
+from .nn._functional_misc import cdist  # torch.cdist (not in torch.nn.functional)
 
 # nn functions torch also exposes at top level with the same leading parameters
 from .nn.functional import (
     alpha_dropout,
     bilinear,
-    cdist,
     celu,
     cosine_similarity,
     dropout,
@@ -135,7 +137,7 @@ def is_floating_point(input: Tensor) -> bool:
 
 __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
     "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
-    "optim", "serialization", "utils", "save", "load", "strided",
+    "optim", "serialization", "utils", "testing", "distributed", "save", "load", "strided",
     "alpha_dropout", "bilinear", "celu", "cdist", "cosine_similarity", "dropout", "group_norm",
     "hardshrink", "layer_norm", "log_softmax", "pairwise_distance", "pdist", "prelu", "rms_norm",
     "rrelu", "selu", "softmax", "threshold",

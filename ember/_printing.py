@@ -201,7 +201,7 @@ def _tensor_str(t, indent: int) -> str:
         cuts = [False] * a.ndim
     if a.__class__ is not np.ndarray:
         a = a.get()
-    floating = a.dtype.kind == "f" or a.dtype == _dt.bfloat16.np_dtype
+    floating = a.dtype.kind in "fV"  # V: ml_dtypes' bfloat16
     if floating:
         # half precision prints its float32 value; Python formats doubles
         a = a.astype(np.float64)

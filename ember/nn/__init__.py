@@ -1,7 +1,7 @@
 """ember.nn: modules, parameters, functional, init, utils."""
 from __future__ import annotations
 
-from . import functional, init, utils  # noqa: F401
+from . import functional, init, parallel, utils  # noqa: F401
 from .modules import (
     CELU,
     ELU,
@@ -145,6 +145,7 @@ from .modules import (
     ZeroPad2d,
     ZeroPad3d,
 )
+from .parallel import DataParallel
 from .parameter import (
     Buffer,
     Parameter,
@@ -194,6 +195,7 @@ __all__ = [
     "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",
+    "DataParallel",
     "Dropout",
     "Dropout1d",
     "Dropout2d",

@@ -97,10 +97,7 @@ from ._functional_loss_extra import (
     triplet_margin_loss,
     triplet_margin_with_distance_loss,
 )
-
-# ember.cdist (torch.cdist, not in torch.nn.functional) is still imported from here
 from ._functional_misc import (
-    cdist,  # noqa: F401
     cosine_similarity,
     one_hot,
     pad,

@@ -19,7 +19,7 @@ from ._output import _cap, check_inplace, commit_inplace
 from ._util import wrap_dim
 from .elementwise import where
 from .shape import cat
-from .unary import Relu, exp, relu_, sigmoid, tanh
+from .unary import Relu, _sigmoid_array, exp, relu_, sigmoid, tanh
 from .unary import relu as _unary_relu
 
 __all__ = [
@@ -282,16 +282,9 @@ class Softplus(Op):
         beta = ctx.beta
         if not _grad_state.enabled:
             g = grad._data
-            s = _sigmoid_arr(x._data * beta)
+            s = _sigmoid_array(x._data * beta)
             return _const(array_module(g).where(ctx.lin, g, g * s)), None, None
         return where(_const(ctx.lin), grad, grad * sigmoid(x * beta)), None, None
-
-
-def _sigmoid_arr(x):
-    xp = array_module(x)
-    y = xp.exp(-x)
-    y += 1
-    return xp.reciprocal(y, out=y) if y.ndim else 1 / y
 
 
 class LogSigmoid(Op):
@@ -307,7 +300,7 @@ class LogSigmoid(Op):
     def backward(ctx, grad):
         x = ctx.inputs[0]
         if not _grad_state.enabled:
-            return _const(grad._data * _sigmoid_arr(-x._data))
+            return _const(grad._data * _sigmoid_array(-x._data))
         return grad * sigmoid(-x)
 
 
@@ -316,7 +309,7 @@ class Silu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = _sigmoid_arr(x)
+        y = _sigmoid_array(x)
         y *= x
         return y
 
@@ -325,7 +318,7 @@ class Silu(Op):
         x = ctx.inputs[0]
         if not _grad_state.enabled:
             xd = x._data
-            s = _sigmoid_arr(xd)
+            s = _sigmoid_array(xd)
             d = 1 - s
             d *= xd
             d += 1
@@ -352,7 +345,7 @@ class Mish(Op):
             xd = x._data
             xp = array_module(xd)
             t = xp.tanh(_softplus_arr(xd)).astype(xd.dtype, copy=False)
-            d = xd * _sigmoid_arr(xd) * (1 - t * t)
+            d = xd * _sigmoid_array(xd) * (1 - t * t)
             d += t
             return _const(grad._data * d)
         t = tanh(softplus(x))
@@ -426,7 +419,7 @@ class Glu(Op):
         xp = array_module(x)
         ctx.axis = axis
         a, b = xp.split(x, 2, axis=axis)
-        y = _sigmoid_arr(b)
+        y = _sigmoid_array(b)
         y *= a
         return y
 
@@ -438,7 +431,7 @@ class Glu(Op):
             xp = array_module(x._data)
             a, b = xp.split(x._data, 2, axis=axis)
             g = grad._data
-            s = _sigmoid_arr(b)
+            s = _sigmoid_array(b)
             ga = g * s
             gb = ga * a * (1 - s)
             return _const(xp.concatenate([ga, gb], axis=axis)), None

@@ -1,7 +1,7 @@
 """Copies and casts: clone, and to(dtype/device) (PyTorch's ToCopyBackward0)."""
 from __future__ import annotations
 
-from .._dtype import from_numpy_dtype
+from .._dtype import from_numpy_dtype, to_numpy_dtype
 from ..backend import array_module, to_device
 from . import _op
 from ._op import Op
@@ -42,7 +42,7 @@ class Clone(Op):
 
 def to_copy(t, dtype=None, device=None):
     """Cast to `dtype` and/or move to `device` (an ember.device); always a new tensor."""
-    return ToCopy.apply(t, None if dtype is None else dtype.np_dtype, device)
+    return ToCopy.apply(t, None if dtype is None else to_numpy_dtype(dtype), device)
 
 
 def clone(t, *, memory_format=None):

@@ -1,4 +1,4 @@
-"""The losses of ember/ops/loss_extra.py against torch: kl_div, poisson/gaussian nll, margin,
+"""The losses of ember/nn/_functional_loss_extra.py against torch: kl_div, poisson/gaussian nll, margin,
 embedding, triplet and multi-label losses; values, grads and second derivatives."""
 import numpy as np
 import pytest
