@@ -4,9 +4,12 @@ conversions; the method families (elementwise, reduction, shape, indexing, linal
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from . import _dtype as _dt
+from ._printing import tensor_repr
 from ._tensor_methods.creation import CreationMethods
 from ._tensor_methods.elementwise import ElementwiseMethods
 from ._tensor_methods.indexing import IndexingMethods
@@ -14,12 +17,16 @@ from ._tensor_methods.linalg import LinalgMethods
 from ._tensor_methods.random import RandomMethods
 from ._tensor_methods.reduction import ReductionMethods
 from ._tensor_methods.shape import ShapeMethods
-from .autograd import backward as _autograd_backward  # loaded by .ops._op's import anyway
+from .autograd import backward as _autograd_backward
+from .autograd.node import _RemovableHandle
 from .device import CPU, as_device
 from .device import device as _device_cls
 from .ops import _op
 from .ops import elementwise as _ew
 from .ops import linalg as _la
+from .ops.conversion import clone as _clone
+from .ops.conversion import to_copy as _to_copy
+from .ops.creation import _legacy_tensor
 from .ops.elementwise import Add as _Add
 from .ops.elementwise import Mul as _Mul
 from .ops.elementwise import binary as _binary
@@ -52,8 +59,6 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def __new__(cls, *args, **kwargs):
         """`ember.Tensor(data)` / `ember.Tensor(2, 3)`: the legacy constructor (default dtype)."""
-        from .ops.creation import _legacy_tensor
-
         data = _legacy_tensor(*args, **kwargs)
         t = _object_new(cls)
         _init_slots(t, data, False)
@@ -271,8 +276,6 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
             return
         if self._retains_grad:
             return
-        import weakref
-
         ref = weakref.ref(self)
 
         def _retain(grad):
@@ -290,13 +293,23 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
             return self._grad_fn._add_tensor_hook(self._output_nr, hook)
-        from .autograd.node import _RemovableHandle
-
         # a leaf keeps its own hooks (its AccumulateGrad is held weakly); the engine runs them
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)
         return _RemovableHandle(self._hooks, hook)
+
+    def sum_to_size(self, *size) -> Tensor:
+        """Sum the dims that were broadcast back down to `size` (the adjoint of expand)."""
+        if len(size) == 1 and isinstance(size[0], (tuple, list)):
+            size = size[0]
+        size = tuple(size)
+        shape = self._data.shape
+        lead = len(shape) - len(size)
+        if lead < 0 or any(n != 1 and n != m for n, m in zip(size, shape[lead:])):
+            raise RuntimeError(f"size {{{list(size)}}} is not expandable to size "
+                               f"{{{list(shape)}}}.")
+        return self if size == shape else _op.sum_to_size(self, size)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's `.grad` (or only into `inputs`)."""
@@ -375,8 +388,6 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
                            f"a {type(element)}.")
 
     def __repr__(self, *, tensor_contents=None) -> str:
-        from ._printing import tensor_repr
-
         return tensor_repr(self)
 
     __str__ = __repr__
@@ -407,9 +418,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         dtype, device, copy = _parse_to(self, args, kwargs)
         if (dtype is None or dtype is self.dtype) and (device is None or device == self.device):
             return self.clone() if copy else self
-        from .ops.conversion import to_copy
-
-        return to_copy(self, dtype, device)
+        return _to_copy(self, dtype, device)
 
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):
         if dtype is None:
@@ -460,16 +469,12 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self.to(_dt.bool)
 
     def clone(self, *, memory_format=None) -> Tensor:
-        from .ops.conversion import clone
-
-        return clone(self)
+        return _clone(self)
 
     def contiguous(self, memory_format=None) -> Tensor:
         if self._data.flags.c_contiguous:
             return self
-        from .ops.conversion import clone
-
-        return clone(self)
+        return _clone(self)
 
     # ---- Python operators -------------------------------------------------------------------
     def __add__(self, other):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import traceback
 import warnings
 
+from ..backend import array_module
+
 _enabled = False
 _check_nan = True
 
@@ -87,6 +89,4 @@ def run_checked(node, grads: list) -> tuple:
 
 
 def _has_nan(a) -> bool:
-    from ..backend import array_module
-
     return bool(array_module(a).isnan(a).any())

@@ -20,18 +20,13 @@ from __future__ import annotations
 
 import functools
 
+from ..backend import array_module
 from . import anomaly as _anomaly
 from . import grad_mode
-from .node import _FREED_MSG, Node
+from . import node as _node
+from .node import _FREED_MSG, Node, edge_of, inplace_saved_error
 
 _state = grad_mode._state
-
-
-def _ops():
-    """ember.ops._op, imported late: it imports this package while ember is being built."""
-    from ..ops import _op
-
-    return _op
 
 
 class FunctionCtx:
@@ -70,19 +65,18 @@ def _unpack(ctx, entry):
     """A saved tensor back from its record, checking its version counter."""
     if entry is None:
         return None
-    op = _ops()
     if entry[0] == "out":  # an output of this Function: rebuilt so it points back at ctx
         _, data, vbox, version, nr = entry
         if vbox[0] != version:
-            raise op.inplace_saved_error(None, data, vbox[0], version, ctx, nr)
-        t = op._new_tensor(data, True)
+            raise inplace_saved_error(None, data, vbox[0], version, ctx, nr)
+        t = _node.new_tensor(data, True)
         t._grad_fn = ctx
         t._output_nr = nr
         t._vbox = vbox
         return t
     _, t, version = entry
     if t._vbox[0] != version:
-        raise op.inplace_saved_error(t, t._data, t._vbox[0], version)
+        raise inplace_saved_error(t, t._data, t._vbox[0], version)
     return t
 
 
@@ -116,7 +110,6 @@ class BackwardCFunction(Node, FunctionCtx):
                 raise RuntimeError(f"function {name} returned an incorrect number of gradients "
                                    f"(expected {n_in}, got {len(out)})")
             out = out[:n_in]
-        op = _ops()
         result = []
         for i, (g, meta, is_tensor) in enumerate(zip(out, self._in_meta, self._tensor_args)):
             if not is_tensor:
@@ -135,7 +128,7 @@ class BackwardCFunction(Node, FunctionCtx):
                         f"Function {name} returned an invalid gradient at index {len(result)} - "
                         f"got {list(g._data.shape)} but expected shape compatible with "
                         f"{list(shape)}")
-                g = op.sum_to_size(g, shape)
+                g = g.sum_to_size(shape)
             if g.dtype is not dtype:
                 g = g.to(dtype)
             result.append(g)
@@ -146,16 +139,13 @@ def _materialize(grads: tuple, meta: tuple) -> tuple:
     """Zeros in place of None for tensor outputs that received no gradient."""
     if all(g is not None for g in grads):
         return grads
-    from ..backend import array_module
-
-    op = _ops()
     like = next((g._data for g in grads if g is not None), None)
     out = []
     for g, m in zip(grads, meta):
         if g is None and m is not None:
             shape, np_dtype, xp_of = m
             xp = array_module(like) if like is not None else xp_of
-            g = op._new_tensor(xp.zeros(shape, np_dtype))
+            g = _node.new_tensor(xp.zeros(shape, np_dtype))
         out.append(g)
     return tuple(out)
 
@@ -199,8 +189,7 @@ class Function(FunctionCtx):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward under no_grad and, if any input requires grad, record a node for backward."""
-        op = _ops()
-        tensor_cls = op.Tensor
+        tensor_cls = _node.Tensor
         ctx = cls._backward_cls()
         is_tensor = tuple(isinstance(a, tensor_cls) for a in args)
         requires = _state.enabled and any(
@@ -208,7 +197,7 @@ class Function(FunctionCtx):
         ctx.needs_input_grad = tuple(
             requires and t and a._requires_grad for t, a in zip(is_tensor, args))
         if requires:  # edges are taken before forward, which may rewrite dirty inputs' history
-            ctx.next_functions = tuple(op.edge_of(a) for t, a in zip(is_tensor, args) if t)
+            ctx.next_functions = tuple(edge_of(a) for t, a in zip(is_tensor, args) if t)
             ctx._in_meta = tuple((a._data.shape, a.dtype) if t and a._requires_grad else None
                                  for t, a in zip(is_tensor, args))
             ctx._tensor_args = is_tensor
@@ -221,10 +210,10 @@ class Function(FunctionCtx):
                 out = cls.forward(ctx, *args, **kwargs)
         if requires and _anomaly._enabled:
             _anomaly.record_trace(ctx, skip=2)
-        return _wrap_outputs(ctx, args, out, requires, tensor_cls, op)
+        return _wrap_outputs(ctx, args, out, requires, tensor_cls)
 
 
-def _wrap_outputs(ctx, args, out, requires: bool, tensor_cls, op):
+def _wrap_outputs(ctx, args, out, requires: bool, tensor_cls):
     """Give forward's outputs ctx as grad_fn (dirty inputs included) and pack what was saved."""
     single = out.__class__ is not tuple
     outs = (out,) if single else out
@@ -243,7 +232,7 @@ def _wrap_outputs(ctx, args, out, requires: bool, tensor_cls, op):
             o._vbox[0] += 1
             y = o
         elif requires and any(o is a for a in args):  # an input returned as is: a fresh view
-            y = op._new_tensor(o._data)
+            y = _node.new_tensor(o._data)
             y._vbox = o._vbox
             y._base = o._base if o._base is not None else o
         else:
@@ -259,18 +248,12 @@ def _wrap_outputs(ctx, args, out, requires: bool, tensor_cls, op):
     if requires:
         ctx._n_out = len(results)
         ctx._fn_out_meta = tuple(
-            (r._data.shape, r._data.dtype, _xp_of(r._data)) if isinstance(r, tensor_cls) else None
+            (r._data.shape, r._data.dtype, array_module(r._data)) if isinstance(r, tensor_cls) else None
             for r in results)
     to_save = d.get("to_save")
     if to_save is not None:
         ctx._saved = tuple(_pack(ctx, t, results, requires) for t in to_save)
     return results[0] if single else tuple(results)
-
-
-def _xp_of(a):
-    from ..backend import array_module
-
-    return array_module(a)
 
 
 def _pack(ctx, t, results, requires: bool):
@@ -282,30 +265,12 @@ def _pack(ctx, t, results, requires: bool):
     return ("in", t, t._vbox[0])
 
 
-class _DelayedErrorFn:
-    """Made on first use (ember.ops is not importable while ember.autograd loads)."""
+class DelayedError(Node):
+    """What once_differentiable hangs its outputs on (as PyTorch): differentiating it raises."""
 
-    cls = None
-
-
-def _delayed_error():
-    if _DelayedErrorFn.cls is None:
-        op = _ops()
-
-        class DelayedError(op.Op):
-            node_name = "DelayedError"
-
-            @staticmethod
-            def forward(ctx, x):
-                return x
-
-            @staticmethod
-            def backward(ctx, grad):
-                raise RuntimeError("trying to differentiate twice a function that was marked "
-                                   "with @once_differentiable")
-
-        _DelayedErrorFn.cls = DelayedError
-    return _DelayedErrorFn.cls
+    def _backward(self, grads: tuple) -> tuple:
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
 
 
 def once_differentiable(fn):
@@ -317,16 +282,26 @@ def once_differentiable(fn):
             outputs = fn(ctx, *args)
         if not _state.enabled:
             return outputs
-        tensor_cls = _ops().Tensor
+        tensor_cls = _node.Tensor
         if not any(isinstance(a, tensor_cls) and a._requires_grad for a in args):
             return outputs
-        delayed = _delayed_error()
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
-        # as PyTorch: each output hangs off a fresh leaf through a node that raises in backward
-        wrapped = tuple(delayed.apply(g.detach().requires_grad_()) if isinstance(g, tensor_cls)
-                        else g for g in outs)
-        return wrapped[0] if single else wrapped
+        # as PyTorch: the outputs become outputs of one node over fresh leaves, which raises
+        node = DelayedError()
+        edges = []
+        wrapped = []
+        for g in outs:
+            if isinstance(g, tensor_cls):
+                edges.append(edge_of(g.detach().requires_grad_()))
+                y = _node.new_tensor(g._data, True)
+                y._grad_fn = node
+                y._output_nr = len(edges) - 1
+                g = y
+            wrapped.append(g)
+        node.next_functions = tuple(edges)
+        node._n_out = len(edges)
+        return wrapped[0] if single else tuple(wrapped)
 
     return wrapper
 

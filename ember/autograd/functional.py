@@ -6,22 +6,16 @@ use the double-backward trick, as PyTorch's reference implementation does; `vect
 """
 from __future__ import annotations
 
+from ..backend import array_module
 from . import grad_mode
+from . import node as _node
 
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
 
 
-def _tensor_cls():
-    from .._tensor import Tensor
-
-    return Tensor
-
-
 def _zeros_like(t, requires_grad: bool = False):
-    from .._tensor import _new_tensor
-    from ..backend import array_module
 
-    return _new_tensor(array_module(t._data).zeros(t._data.shape, t._data.dtype), requires_grad)
+    return _node.new_tensor(array_module(t._data).zeros(t._data.shape, t._data.dtype), requires_grad)
 
 
 def _as_tuple(inp, arg_name: str, fn_name: str) -> tuple:
@@ -30,7 +24,7 @@ def _as_tuple(inp, arg_name: str, fn_name: str) -> tuple:
     if not isinstance(inp, tuple):
         inp = (inp,)
         is_tuple = False
-    tensor = _tensor_cls()
+    tensor = _node.Tensor
     for i, el in enumerate(inp):
         if not isinstance(el, tensor):
             where = f"the value at index {i}" if is_tuple else f"the given {arg_name}"
@@ -62,7 +56,7 @@ def _grad_preprocess(inputs: tuple, create_graph: bool, need_graph: bool) -> tup
 
 
 def _grad_postprocess(inputs, create_graph: bool):
-    if isinstance(inputs[0], _tensor_cls()):
+    if isinstance(inputs[0], _node.Tensor):
         return inputs if create_graph else tuple(inp.detach() for inp in inputs)
     return tuple(_grad_postprocess(inp, create_graph) for inp in inputs)
 
@@ -216,19 +210,17 @@ def _stack_rows(rows: list, shape: tuple):
     Without a graph this is one array stack; with one it is a sum of one-hot rows, which needs
     only ops that are differentiable twice (mul, add, reshape).
     """
-    from .._tensor import _new_tensor
-    from ..backend import array_module
 
     if not any(r.requires_grad for r in rows):
         xp = array_module(rows[0]._data)
-        return _new_tensor(xp.stack([r._data for r in rows]).reshape(shape))
+        return _node.new_tensor(xp.stack([r._data for r in rows]).reshape(shape))
     n = len(rows)
     xp = array_module(rows[0]._data)
     flat = None
     for i, r in enumerate(rows):
         onehot = xp.zeros((n, 1), r._data.dtype)
         onehot[i, 0] = 1
-        term = _new_tensor(onehot) * r.reshape(1, -1)
+        term = _node.new_tensor(onehot) * r.reshape(1, -1)
         flat = term if flat is None else flat + term
     return flat.reshape(shape)
 
@@ -250,7 +242,6 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function",
                                               "jacobian")
         _check_requires_grad(outputs, "outputs", strict=strict)
-        from .._tensor import _new_tensor
 
         result = []
         for out in outputs:
@@ -259,7 +250,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
             for j in range(out.nelement()):
                 onehot = xp_zeros.copy().reshape(-1)
                 onehot[j] = 1
-                vj = _autograd_grad((out,), inputs, (_new_tensor(onehot.reshape(out.shape)),),
+                vj = _autograd_grad((out,), inputs, (_node.new_tensor(onehot.reshape(out.shape)),),
                                     retain_graph=True, create_graph=create_graph)
                 for k, (row, g, inp) in enumerate(zip(rows, vj, inputs)):
                     if g is None:
@@ -283,11 +274,9 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
 def _jac_placeholder(out, inp):
     """An empty output has an empty Jacobian block of shape out.shape + inp.shape."""
-    from .._tensor import _new_tensor
-    from ..backend import array_module
 
     shape = tuple(out.shape) + tuple(inp.shape)
-    return _new_tensor(array_module(inp._data).zeros(shape, inp._data.dtype))
+    return _node.new_tensor(array_module(inp._data).zeros(shape, inp._data.dtype))
 
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
@@ -299,7 +288,7 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
         out = func(*inp)
         is_out_tuple, t_out = _as_tuple(out, "outputs of the user-provided function", "hessian")
         _check_requires_grad(t_out, "outputs", strict=strict)
-        if is_out_tuple or not isinstance(out, _tensor_cls()):
+        if is_out_tuple or not isinstance(out, _node.Tensor):
             raise RuntimeError("The function given to hessian should return a single Tensor")
         if out.nelement() != 1:
             raise RuntimeError("The Tensor returned by the function given to hessian should "
@@ -330,7 +319,7 @@ def _hessian_setup(func, inputs, v, create_graph, strict, name):
     outputs = func(*inputs)
     is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", name)
     _check_requires_grad(outputs, "outputs", strict=strict)
-    if is_outputs_tuple or not isinstance(outputs[0], _tensor_cls()):
+    if is_outputs_tuple or not isinstance(outputs[0], _node.Tensor):
         raise RuntimeError(f"The function given to {name} should return a single Tensor")
     if outputs[0].nelement() != 1:
         raise RuntimeError(f"The Tensor returned by the function given to {name} should contain "

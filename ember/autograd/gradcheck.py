@@ -11,19 +11,15 @@ import warnings
 
 import numpy as np
 
+from ..backend import array_module
 from . import grad_mode
+from . import node as _node
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 
 class GradcheckError(RuntimeError):
     """Raised by gradcheck and gradgradcheck when a check fails."""
-
-
-def _tensor_cls():
-    from .._tensor import Tensor
-
-    return Tensor
 
 
 def _as_tuple(x) -> tuple:
@@ -35,7 +31,7 @@ def _as_tuple(x) -> tuple:
 
 
 def _differentiable_outputs(out) -> tuple:
-    return tuple(o for o in _as_tuple(out) if isinstance(o, _tensor_cls()) and o.requires_grad)
+    return tuple(o for o in _as_tuple(out) if isinstance(o, _node.Tensor) and o.requires_grad)
 
 
 def _host(a) -> np.ndarray:
@@ -46,7 +42,7 @@ def _check_inputs(inputs: tuple) -> list:
     """Indices of inputs that require grad (warning on non-float64), as PyTorch checks them."""
     diff = []
     for idx, inp in enumerate(inputs):
-        if isinstance(inp, _tensor_cls()) and inp.requires_grad:
+        if isinstance(inp, _node.Tensor) and inp.requires_grad:
             if inp.dtype.name != "float64":
                 warnings.warn(f"Input #{idx} requires gradient and is not a double precision "
                               "floating point or complex. This check will likely fail if all the "
@@ -69,12 +65,12 @@ def _output_arrays(func, inputs: tuple) -> list:
     """Host float64 arrays of every tensor output (the numerical side perturbs inputs)."""
     out = func(*inputs)
     return [_host(o.detach()._data).astype(np.float64) for o in _as_tuple(out)
-            if isinstance(o, _tensor_cls())]
+            if isinstance(o, _node.Tensor)]
 
 
 def _numerical_jacobian(func, inputs: tuple, diff: list, outputs: tuple, eps: float) -> list:
     """jac[i][j]: array (numel of input j, numel of output i) by central differences."""
-    tensor_out = [o for o in _as_tuple(outputs) if isinstance(o, _tensor_cls())]
+    tensor_out = [o for o in _as_tuple(outputs) if isinstance(o, _node.Tensor)]
     keep = [i for i, o in enumerate(tensor_out) if o.requires_grad]
     jac = [[np.zeros((inputs[j].numel(), tensor_out[i].numel())) for j in diff] for i in keep]
     # grad stays on: func may itself call autograd (gradgradcheck's does)
@@ -94,8 +90,6 @@ def _numerical_jacobian(func, inputs: tuple, diff: list, outputs: tuple, eps: fl
 
 def _analytical_jacobian(inputs: tuple, diff: list, outputs: tuple) -> list:
     """jac[i][j]: array (numel of input j, numel of output i), one backward per output element."""
-    from .._tensor import _new_tensor
-    from ..backend import array_module
     from . import grad as _grad
 
     diff_inputs = [inputs[j] for j in diff]
@@ -107,7 +101,7 @@ def _analytical_jacobian(inputs: tuple, diff: list, outputs: tuple) -> list:
         for k in range(o.numel()):
             onehot = xp.zeros(o._data.size, o._data.dtype)
             onehot[k] = 1
-            grads = _grad(o, diff_inputs, _new_tensor(onehot.reshape(o._data.shape)),
+            grads = _grad(o, diff_inputs, _node.new_tensor(onehot.reshape(o._data.shape)),
                           retain_graph=True, allow_unused=True)
             for jj, g in enumerate(grads):
                 if g is not None:
@@ -117,9 +111,8 @@ def _analytical_jacobian(inputs: tuple, diff: list, outputs: tuple) -> list:
 
 
 def _fmt(a: np.ndarray) -> str:
-    from .._tensor import _new_tensor
 
-    return repr(_new_tensor(a))
+    return repr(_node.new_tensor(a))
 
 
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
@@ -175,8 +168,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False,
                   masked=False) -> bool:
     """gradcheck of the gradient: second derivatives, including those through grad_outputs."""
-    from .._tensor import _new_tensor
-    from ..backend import array_module
     from . import grad as _grad
 
     tupled_inputs = _as_tuple(inputs)
@@ -185,7 +176,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
             outs = _differentiable_outputs(func(*tupled_inputs))
         rng = np.random.default_rng(0)
         tupled_grad_outputs = tuple(
-            _new_tensor(array_module(o._data).asarray(
+            _node.new_tensor(array_module(o._data).asarray(
                 rng.uniform(-1, 1, o._data.shape).astype(
                     o._data.dtype if o.is_floating_point() else np.float64)), True)
             for o in outs)
@@ -193,7 +184,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         tupled_grad_outputs = _as_tuple(grad_outputs)
     num_outputs = len(tupled_grad_outputs)
     diff_in = {i for i, x in enumerate(tupled_inputs)
-               if isinstance(x, _tensor_cls()) and x.requires_grad}
+               if isinstance(x, _node.Tensor) and x.requires_grad}
     diff_go = {i for i, x in enumerate(tupled_grad_outputs) if x.requires_grad}
 
     def new_func(*args):

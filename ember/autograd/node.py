@@ -1,7 +1,25 @@
-"""Graph nodes: PyTorch's grad_fn objects (ExpBackward0, AccumulateGrad) with next_functions."""
+"""Graph nodes: PyTorch's grad_fn objects (ExpBackward0, AccumulateGrad) with next_functions.
+
+Also the one place where the Tensor class reaches autograd (`bind_tensor`, called once by
+ember._tensor) and the edge a tensor contributes to a node (`edge_of`).
+"""
 from __future__ import annotations
 
 import weakref
+
+from .._dtype import from_numpy_dtype
+
+# The Tensor class and its internal constructor (data, requires_grad=False) -> Tensor, set by
+# bind_tensor once ember._tensor has built the class; autograd never imports that module.
+Tensor = None
+new_tensor = None
+
+
+def bind_tensor(cls, new) -> None:
+    """Hand autograd the Tensor class and its fast constructor (ember.ops._op forwards them)."""
+    global Tensor, new_tensor
+    Tensor = cls
+    new_tensor = new
 
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -109,6 +127,57 @@ class AccumulateGrad(Node):
 
     def _release(self) -> None:  # a leaf's accumulator keeps nothing to free
         pass
+
+
+def grad_accumulator(t) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node, made once and owned by the tensor."""
+    node = t._accum
+    if node is None:
+        node = t._accum = AccumulateGrad(t)
+    return node
+
+
+NO_EDGE = (None, 0)
+
+
+def edge_of(t) -> tuple:
+    """The (node, input_nr) edge a tensor contributes to next_functions (PyTorch's gradient edge):
+    its grad_fn, else its leaf accumulator if it requires grad, else (None, 0)."""
+    fn = t._grad_fn
+    if fn is not None:  # a result with history always requires grad
+        return (fn, t._output_nr)
+    if t._requires_grad:
+        node = t._accum
+        return (node if node is not None else grad_accumulator(t), 0)
+    return NO_EDGE
+
+
+_INPLACE_SAVED_MSG = (
+    "one of the variables needed for gradient computation has been modified by an inplace "
+    "operation: [{name}]{origin} is at version {now}; expected version {then} instead. Hint: "
+    "enable anomaly detection to find the operation that failed to compute its gradient, with "
+    "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+)
+
+
+def inplace_saved_error(t, data, now: int, then: int, node=None, nr: int = 0) -> RuntimeError:
+    """PyTorch's error for a saved tensor changed in place (`node` made it, if it is an output)."""
+    name = f"torch.{_tname(data)} [{', '.join(map(str, data.shape))}]"
+    if node is None and t is not None:
+        node, nr = t._grad_fn, t._output_nr
+    origin = ""
+    if node is not None:
+        op = node.name()
+        op = op[:op.rfind("Backward")] if "Backward" in op else op  # ExpBackward0 -> Exp
+        origin = f", which is output {nr} of {op},"
+    return RuntimeError(_INPLACE_SAVED_MSG.format(name=name, origin=origin, now=now, then=then))
+
+
+def _tname(data) -> str:
+    """PyTorch's legacy type name of an array's dtype, as its error messages print it."""
+    d = from_numpy_dtype(data.dtype)
+    return {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor"}.get(
+        d.name, d.name)
 
 
 class _RemovableHandle:

@@ -51,55 +51,50 @@ def _check_operand(x) -> None:
 
 
 def binary(op, a, b, *, float_only: bool = False, **kwargs):
-    """Apply a binary Op to Tensor/scalar operands after PyTorch's type promotion.
+    """Apply a binary Op to Tensor/number operands after PyTorch's type promotion.
 
-    `float_only` ops (true division, atan2, ...) compute integer inputs in the default float dtype.
-    Ops with a `ufunc` skip apply() when nothing is recorded and no promotion is needed.
+    Two tensors of one dtype, or a float tensor and a number it holds exactly, go to forward as
+    they are; all other operands get the result dtype as `dtype=`. `float_only` ops (true
+    division, atan2, ...) compute integer inputs in the default float dtype.
     """
     try:
-        T = _op.Tensor
-        if a.__class__ is T:
-            x = a._data
-            if b.__class__ is T:
-                y = b._data
-                if x.dtype is y.dtype and (not float_only or x.dtype.kind == "f"):
-                    if (a._requires_grad or b._requires_grad) and _grad_state.enabled:
-                        if not kwargs and x.__class__ is y.__class__:
-                            return op._apply2(a, b)  # record without apply's generic scan
-                        return op.apply(a, b, **kwargs)
-                    ufunc = op.ufunc
-                    if (ufunc is not None and not kwargs and x.__class__ is _ndarray
-                            and y.__class__ is _ndarray):
-                        out = ufunc(x, y)
-                        return _op._new_tensor(out if out.__class__ is _ndarray else _op.as_array(out))
-                    return op.apply(a, b, **kwargs)
-            elif x.dtype.kind == "f" and (b.__class__ is _float or (
-                    b.__class__ is _int and op.ufunc is not None and not kwargs
-                    and x.dtype.itemsize >= 4 and -_INT_EXACT <= b <= _INT_EXACT)):
-                # a float, or an int the float dtype holds exactly: NumPy casts it as PyTorch
-                if a._requires_grad and _grad_state.enabled:
-                    if not kwargs:
-                        return op._apply_scalar(a, b)  # record without apply's generic scan
-                    return op.apply(a, b, **kwargs)
-                ufunc = op.ufunc
-                if (ufunc is not None and not kwargs and x.__class__ is _ndarray
-                        and not (a._requires_grad and _grad_state.enabled)):
-                    out = ufunc(x, b)
-                    return _op._new_tensor(out if out.__class__ is _ndarray else _op.as_array(out))
-                return op.apply(a, b, **kwargs)
-        _check_operand(a)
-        _check_operand(b)
-        if not isinstance(a, T) and not isinstance(b, T):
-            from .creation import _wrapped_scalar
-
-            a = _wrapped_scalar(a)
-        d = _dt.result_type(a, b)
-        if float_only and not d.is_floating_point:
-            d = _dt.get_default_dtype()
-        return op.apply(a, b, dtype=d.np_dtype, **kwargs)
+        if a.__class__ is _op.Tensor:
+            x = a._data.dtype
+            if b.__class__ is _op.Tensor:
+                if b._data.dtype is x and (x.kind == "f" or not float_only):
+                    return op.apply(a, b, **kwargs) if kwargs else op.apply(a, b)
+            elif x.kind == "f":
+                f = b if b.__class__ is _float else _exact_float(b, x)
+                if f is not None:
+                    return op.apply(a, f, **kwargs) if kwargs else op.apply(a, f)
+        return _promoted(op, a, b, float_only, kwargs)
     except ValueError:
         check_broadcast(getattr(a, "shape", ()), getattr(b, "shape", ()))
         raise
+
+
+def _exact_float(b, x):
+    """A Python number as the float NumPy casts to float dtype `x` just as PyTorch does: a float,
+    or an int that float64 holds exactly (so it is rounded once); None for anything else."""
+    if b.__class__ is _float:
+        return b
+    if b.__class__ is _int and x.itemsize >= 4 and -_INT_EXACT <= b <= _INT_EXACT:
+        return _float(b)
+    return None
+
+
+def _promoted(op, a, b, float_only: bool, kwargs):
+    """The general case: check the operands, then compute in PyTorch's result dtype."""
+    _check_operand(a)
+    _check_operand(b)
+    if not isinstance(a, _op.Tensor) and not isinstance(b, _op.Tensor):
+        from .creation import _wrapped_scalar
+
+        a = _wrapped_scalar(a)
+    d = _dt.result_type(a, b)
+    if float_only and not d.is_floating_point:
+        d = _dt.get_default_dtype()
+    return op.apply(a, b, dtype=d.np_dtype, **kwargs)
 
 
 def check_broadcast(sa, sb) -> tuple:

@@ -1,8 +1,10 @@
 """The internal Op base: array forward + differentiable backward, joined to the graph by apply().
 
 An op subclass writes `forward(ctx, *arrays, **kw)` on backend arrays and `backward(ctx, *grads)`
-in ember ops (so create_graph works). `apply` wraps outputs as Tensors, records a node named like
-PyTorch's (`ExpBackward0`) and, in backward, reduces each gradient to its input's shape and dtype once.
+in ember ops (so create_graph works). `Op.apply` is the one way to record: it builds a node named
+like PyTorch's (`ExpBackward0`) with edges from autograd's `edge_of`, wraps outputs in `_wrap`, and
+in backward the node reduces each gradient to its input's shape and dtype once. Its one fast path
+(a Tensor and at most one more argument) is measured by benchmarks/micro_ops.py.
 """
 from __future__ import annotations
 
@@ -11,40 +13,32 @@ import numpy as np
 from .._dtype import _BY_NUMPY
 from ..autograd import anomaly as _anomaly
 from ..autograd import grad_mode
-from ..autograd.node import _FREED_MSG, AccumulateGrad, Node
+from ..autograd import node as _node
+from ..autograd.node import (
+    _FREED_MSG,
+    NO_EDGE,
+    Node,
+    _tname,  # noqa: F401 - ops' error messages read it as _op._tname
+    edge_of,
+    inplace_saved_error,
+)
 
 _ndarray = np.ndarray
 _grad_state = grad_mode._state
 
-# Set by ember.tensor once the Tensor class exists (ops are imported while it is being built).
+# The Tensor class and its fast constructor, set by bind_tensor (ops are imported while the class
+# is being built); every op module reads them here as `_op.Tensor` / `_op._new_tensor`.
 Tensor = None
 _new_tensor = None
 
-_INPLACE_SAVED_MSG = (
-    "one of the variables needed for gradient computation has been modified by an inplace "
-    "operation: [{name}]{origin} is at version {now}; expected version {then} instead. Hint: "
-    "enable anomaly detection to find the operation that failed to compute its gradient, with "
-    "torch.autograd.set_detect_anomaly(True, check_nan=False)."
-)
-
-
-def inplace_saved_error(t, data, now: int, then: int, node=None, nr: int = 0) -> RuntimeError:
-    """PyTorch's error for a saved tensor changed in place (`node` made it, if it is an output)."""
-    name = f"torch.{_tname(data)} [{', '.join(map(str, data.shape))}]"
-    if node is None and t is not None:
-        node, nr = t._grad_fn, t._output_nr
-    origin = ""
-    if node is not None:
-        op = node.name()
-        op = op[:op.rfind("Backward")] if "Backward" in op else op  # ExpBackward0 -> Exp
-        origin = f", which is output {nr} of {op},"
-    return RuntimeError(_INPLACE_SAVED_MSG.format(name=name, origin=origin, now=now, then=then))
-
 
 def bind_tensor(cls, new_tensor) -> None:
+    """The one registration point of the Tensor class: ember._tensor calls it once the class
+    exists; it serves the ops (here) and autograd (ember.autograd.node)."""
     global Tensor, _new_tensor
     Tensor = cls
     _new_tensor = new_tensor
+    _node.bind_tensor(cls, new_tensor)
 
 
 def as_array(y):
@@ -54,24 +48,6 @@ def as_array(y):
     if isinstance(y, np.generic):
         return np.asarray(y)
     return y
-
-
-def grad_accumulator(t) -> AccumulateGrad:
-    """The leaf's AccumulateGrad node, made once and owned by the tensor."""
-    node = t._accum
-    if node is None:
-        node = t._accum = AccumulateGrad(t)
-    return node
-
-
-def edge_of(t):
-    """The (node, input_nr) edge that a tensor contributes to next_functions."""
-    fn = t._grad_fn
-    if fn is not None:
-        return (fn, t._output_nr)
-    if t._requires_grad:
-        return (grad_accumulator(t), 0)
-    return (None, 0)
 
 
 class _NeedsInputGrad:
@@ -162,28 +138,24 @@ class OpNode(Node):
                 g = g.to(_BY_NUMPY[meta[1]])
             result.append(g)
         pos = self._edge_pos
-        n = len(result)
-        if pos is None:
-            if n < len(self.next_functions):  # every edge gets a gradient slot, if only None
-                result += [None] * (len(self.next_functions) - n)
-            return tuple(result)
-        if pos is _FIRST:
-            return (result[0],) if n else (None,)
-        return tuple([result[i] if i < n else None for i in pos])
-
-
-def _tname(data) -> str:
-    from .._dtype import from_numpy_dtype
-
-    d = from_numpy_dtype(data.dtype)
-    return {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor"}.get(
-        d.name, d.name)
+        if pos is _FIRST:  # a Tensor and a number: one edge
+            return (result[0] if result else None,)
+        if pos is not None:  # the arguments with an edge, in next_functions order
+            n = len(result)
+            return tuple([result[i] if i < n else None for i in pos])
+        if len(result) < len(self.next_functions):  # every edge gets a gradient slot
+            result += [None] * (len(self.next_functions) - len(result))
+        return tuple(result)
 
 
 class _ForwardOnly:
-    """The ctx a forward gets when nothing is recorded: takes attributes, keeps nothing."""
+    """The ctx a forward gets when nothing is recorded: takes attributes, keeps nothing.
 
-    __slots__ = ("__dict__", "_op")
+    Each Op has a subclass whose `_op` is the Op (as a node's is), so making one is one allocation.
+    """
+
+    __slots__ = ("__dict__",)
+    _op = None
     needs_input_grad: tuple = ()
     _save_out = False
 
@@ -203,24 +175,21 @@ class Op:
     """
 
     save_inputs: tuple = ()
-    ufunc = None  # a binary ufunc equal to forward on same-dtype host arrays (fast no-grad path)
     differentiable_args: tuple | None = None
-    _diff_prefix = False
-    _single_fast = True
-    _pair_fast = True
     is_view = False
     non_differentiable: tuple = ()
     _node_cls = OpNode
+    _ctx_cls = _ForwardOnly
+    _pair_edges = True  # the first two arguments get the first two edges (apply's fast path)
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or cls.__name__ + "Backward0"
         cls._node_cls = type(name, (OpNode,), {"_op": cls, "__module__": cls.__module__})
+        cls._ctx_cls = type(cls.__name__ + "Ctx", (_ForwardOnly,),
+                            {"_op": cls, "__slots__": (), "__module__": cls.__module__})
         diff = cls.differentiable_args
-        # Per-class facts the recording fast paths rely on (computed once, not per call).
-        cls._diff_prefix = diff is not None and tuple(diff) == tuple(range(len(diff)))
-        cls._single_fast = diff is None  # apply_single: the first argument is the only Tensor
-        cls._pair_fast = diff is None or tuple(diff[:2]) == (0, 1)
+        cls._pair_edges = diff is None or tuple(diff[:2]) == (0, 1)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):  # pragma: no cover - every op overrides it
@@ -233,170 +202,159 @@ class Op:
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward on the arrays of `args`; record a node when any input requires grad."""
-        arrays = []
-        requires = False
-        kind = None
-        for a in args:
-            if isinstance(a, Tensor):
-                d = a._data
-                if kind is None:
-                    kind = d.__class__
-                elif d.__class__ is not kind:
-                    _raise_device_mismatch(args)
-                arrays.append(d)
-                if a._requires_grad:
-                    requires = True
-            else:
-                arrays.append(a)
-        if requires and _grad_state.enabled:
-            ctx = cls._node_cls()
-            _record(cls, ctx, args)  # input side only, so forward can read needs_input_grad
-        else:
-            requires = False
-            ctx = _ForwardOnly()
-            ctx._op = cls
-        out = cls.forward(ctx, *arrays, **kwargs)
-        if out.__class__ is tuple:
-            return _wrap_many(cls, ctx, args, kwargs, out, requires)
-        if out.__class__ is not _ndarray:
-            out = as_array(out)
-        if requires and out.dtype.kind in "biu":  # integer and bool results carry no gradient
-            requires = False
-        y = _new_tensor(out, requires)
-        if cls.is_view:
-            _mark_view(y, args[0], cls, args, kwargs, None)
-        if requires:
-            if _anomaly._enabled:
-                _anomaly.record_trace(ctx)
-            y._grad_fn = ctx
-            if ctx._save_out:
-                ctx._saved_output = (out, y._vbox, y._vbox[0])
-        return y
-
-    @classmethod
-    def apply_single(cls, x, *rest, **kwargs):
-        """apply() for ops whose only Tensor argument is the first: skips the per-argument scan."""
-        if x._requires_grad and _grad_state.enabled:
-            if not cls._single_fast:
-                return cls.apply(x, *rest, **kwargs)
-            ctx = cls._node_cls()
+        x = args[0]
+        n = len(args)
+        y = args[1] if n == 2 else None
+        if x.__class__ is Tensor and n <= 2 and cls._pair_edges and (
+                y.__class__ is Tensor or not isinstance(y, Tensor)):
+            # The one fast path: a Tensor and at most one more argument (unary and binary ops,
+            # most calls) skip the general scan and node builder, and call forward directly.
+            # Measured by benchmarks/micro_ops.py (add_small, add_small_grad, chain_fwd_bwd, ...).
             d = x._data
-            fn = x._grad_fn
-            if fn is not None:
-                ctx.next_functions = ((fn, x._output_nr),)
+            pair = y.__class__ is Tensor
+            e = y._data if pair else y
+            if pair and e.__class__ is not d.__class__:
+                _raise_device_mismatch(args)
+            if (x._requires_grad or pair and y._requires_grad) and _grad_state.enabled:
+                node = ctx = _pair_node(cls, x, y, pair, n)
             else:
-                acc = x._accum
-                ctx.next_functions = ((acc if acc is not None else grad_accumulator(x), 0),)
-            if rest:
-                ctx._in_meta = ((d.shape, d.dtype),) + _NONES[len(rest)]
-                ctx._edge_pos = _FIRST
+                node = None
+                ctx = cls._ctx_cls()
+            if kwargs:
+                out = cls.forward(ctx, *((d,) if n == 1 else (d, e)), **kwargs)
+            elif n == 1:
+                out = cls.forward(ctx, d)
             else:
-                ctx._in_meta = ((d.shape, d.dtype),)
-            if cls.save_inputs:
-                _save(cls, ctx, (x,) + rest)
-            out = cls.forward(ctx, d, *rest, **kwargs)
-            if out.__class__ is tuple:
-                return _wrap_many(cls, ctx, (x,) + rest, kwargs, out, True)
-            return _finish(cls, ctx, out, x, rest, kwargs)
-        ctx = _ForwardOnly()
-        ctx._op = cls
-        out = cls.forward(ctx, x._data, *rest, **kwargs)
-        if out.__class__ is tuple:
-            return _wrap_many(cls, ctx, (x,) + rest, kwargs, out, False)
-        if out.__class__ is not _ndarray:
-            out = as_array(out)
-        y = _new_tensor(out, False)
-        if cls.is_view:
-            _mark_view(y, x, cls, (x,) + rest, kwargs, None)
-        return y
-
-    @classmethod
-    def _apply2(cls, a, b):
-        """apply(a, b) for two Tensors on one device when grad mode is on and one requires grad
-        (binary()'s recording fast path; the edges are those _record would make)."""
-        if not cls._pair_fast:
-            return cls.apply(a, b)
-        ctx = cls._node_cls()
-        x = a._data
-        y = b._data
-        fn = a._grad_fn
-        if fn is not None:  # a result with history always requires grad
-            ea = (fn, a._output_nr)
-            ma = (x.shape, x.dtype)
-        elif a._requires_grad:
-            acc = a._accum
-            ea = (acc if acc is not None else grad_accumulator(a), 0)
-            ma = (x.shape, x.dtype)
+                out = cls.forward(ctx, d, e)
+            if node is None and out.__class__ is _ndarray and not cls.is_view:
+                return _new_tensor(out)  # nothing recorded: the array is the whole result
+            return _wrap(cls, node, args, kwargs, out)
+        arrays, requires = _scan(args)
+        if requires and _grad_state.enabled:
+            node = ctx = _new_node(cls, args)  # before forward, which reads needs_input_grad
         else:
-            ea = _NO_EDGE
-            ma = None
-        fn = b._grad_fn
-        if fn is not None:
-            eb = (fn, b._output_nr)
-            mb = (y.shape, y.dtype)
-        elif b._requires_grad:
-            acc = b._accum
-            eb = (acc if acc is not None else grad_accumulator(b), 0)
-            mb = (y.shape, y.dtype)
+            node = None
+            ctx = cls._ctx_cls()
+        return _wrap(cls, node, args, kwargs, cls.forward(ctx, *arrays, **kwargs))
+
+
+def _pair_node(cls, x, y, pair: bool, n: int) -> OpNode:
+    """_new_node for apply's fast path: `x` a Tensor, `y` a Tensor (`pair`) or not one."""
+    node = cls._node_cls()
+    d = x._data
+    mx = (d.shape, d.dtype)  # x requires grad unless y is a Tensor that does
+    if pair:
+        e = y._data
+        node.next_functions = (edge_of(x), edge_of(y))
+        node._in_meta = (mx if x._requires_grad else None,
+                         (e.shape, e.dtype) if y._requires_grad else None)
+    elif n == 1:
+        node.next_functions = (edge_of(x),)
+        node._in_meta = (mx,)
+    else:  # a number second: it has an edge, (None, 0), only if differentiable_args names it
+        node._in_meta = (mx, None)
+        if cls.differentiable_args is None:
+            node.next_functions = (edge_of(x),)
+            node._edge_pos = _FIRST
         else:
-            eb = _NO_EDGE
-            mb = None
-        ctx.next_functions = (ea, eb)
-        ctx._in_meta = (ma, mb)
-        if cls.save_inputs:
-            _save(cls, ctx, (a, b))
-        out = cls.forward(ctx, x, y)
-        if out.__class__ is tuple:
-            return _wrap_many(cls, ctx, (a, b), {}, out, True)
-        return _finish(cls, ctx, out, a, (b,), _NO_KW)
+            node.next_functions = (edge_of(x), NO_EDGE)
+    if cls.save_inputs:
+        _save(cls, node, (x, y) if n == 2 else (x,))
+    if _anomaly._enabled:
+        _anomaly.record_trace(node, 4)
+    return node
 
-    @classmethod
-    def _apply_scalar(cls, a, b):
-        """apply(a, b) for a Tensor that requires grad (grad mode on) and a Python number `b`:
-        binary()'s recording fast path; the edges are those _record would make."""
-        if not cls._pair_fast:
-            return cls.apply(a, b)
-        ctx = cls._node_cls()
-        x = a._data
-        fn = a._grad_fn
-        if fn is not None:
-            ea = (fn, a._output_nr)
+
+def _scan(args) -> tuple[list, bool]:
+    """The arrays forward gets for `args` (Tensors replaced by their data), and whether any
+    Tensor argument requires grad; all Tensor arguments must be on one device."""
+    arrays = []
+    requires = False
+    kind = None
+    for a in args:
+        if isinstance(a, Tensor):
+            d = a._data
+            if d.__class__ is not kind:
+                if kind is not None:
+                    _raise_device_mismatch(args)
+                kind = d.__class__
+            arrays.append(d)
+            if a._requires_grad:
+                requires = True
         else:
-            acc = a._accum
-            ea = (acc if acc is not None else grad_accumulator(a), 0)
-        if cls.differentiable_args is None:  # a number gets no edge
-            ctx.next_functions = (ea,)
-            ctx._edge_pos = _FIRST
-        else:  # it shows as (None, 0), as PyTorch's wrapped numbers
-            ctx.next_functions = (ea, _NO_EDGE)
-        ctx._in_meta = ((x.shape, x.dtype), None)
-        if cls.save_inputs:
-            _save(cls, ctx, (a, b))
-        out = cls.forward(ctx, x, b)
-        if out.__class__ is tuple:
-            return _wrap_many(cls, ctx, (a, b), {}, out, True)
-        return _finish(cls, ctx, out, a, (b,), _NO_KW)
+            arrays.append(a)
+    return arrays, requires
 
 
-_NONES = tuple((None,) * n for n in range(16))
+def _new_node(cls, args) -> OpNode:
+    """A node for `args`: an edge per differentiable argument, per-input metadata, saved inputs."""
+    node = cls._node_cls()
+    n = len(args)
+    diff = cls.differentiable_args
+    edges = []
+    meta = [None] * n
+    pos = []  # the argument behind each edge
+    for i in _ALL[n] if diff is None else diff:
+        if i >= n:
+            break
+        a = args[i]
+        if isinstance(a, Tensor):
+            edges.append(edge_of(a))
+            if a._requires_grad:
+                meta[i] = (a._data.shape, a._data.dtype)
+        elif diff is None:  # only Tensors get edges, unless differentiable_args names the place
+            continue
+        else:
+            edges.append(NO_EDGE)
+        pos.append(i)
+    node.next_functions = tuple(edges)
+    node._in_meta = tuple(meta)
+    if len(pos) != n:  # some argument has no edge: backward's results are picked by position
+        node._edge_pos = tuple(pos)
+    if cls.save_inputs:
+        _save(cls, node, args)
+    if _anomaly._enabled:
+        _anomaly.record_trace(node, 4)
+    return node
+
+
+def _save(cls, node, args) -> None:
+    """Keep the inputs named in `save_inputs` with their versions (checked by node.inputs)."""
+    saved = []
+    for i in cls.save_inputs:
+        a = args[i]
+        saved.append((a, a._vbox[0]) if isinstance(a, Tensor) else NO_EDGE)
+    node._saved_inputs = tuple(saved)
+
+
+_ALL = tuple(tuple(range(n)) for n in range(32))
 _FIRST = (0,)
-_NO_KW: dict = {}
 
 
-def _finish(cls, ctx, out, x, rest, kwargs):
-    """Wrap a recorded op's single output and attach the node (apply's tail)."""
+def _wrap(cls, node, args, kwargs, out, nr=None):
+    """Forward's result as Tensor(s), with `node` (None when nothing is recorded) as grad_fn.
+
+    Integer and bool results, and outputs listed in `non_differentiable`, never require grad.
+    """
+    if out.__class__ is tuple:
+        ys = tuple([_wrap(cls, node, args, kwargs, o, i) for i, o in enumerate(out)])
+        if node is not None:
+            node._n_out = len(ys)
+            node._out_meta = tuple([(y._data.shape, y._data.dtype) for y in ys])
+        return ys
     if out.__class__ is not _ndarray:
         out = as_array(out)
-    requires = out.dtype.kind not in "biu"  # integer and bool results carry no gradient
-    y = _new_tensor(out, requires)
+    record = node is not None and out.dtype.kind not in "biu" and (
+        nr is None or nr not in cls.non_differentiable)
+    y = _new_tensor(out, record)
     if cls.is_view:
-        _mark_view(y, x, cls, (x,) + rest, kwargs, None)
-    if requires:
-        if _anomaly._enabled:
-            _anomaly.record_trace(ctx, 4)
-        y._grad_fn = ctx
-        if ctx._save_out:
-            ctx._saved_output = (out, y._vbox, y._vbox[0])
+        _mark_view(y, args[0], cls, args, kwargs, nr)
+    if record:
+        y._grad_fn = node
+        if nr:
+            y._output_nr = nr
+    if not nr and node is not None and node._save_out:
+        node._saved_output = (out, y._vbox, y._vbox[0])
     return y
 
 
@@ -408,85 +366,6 @@ def _raise_device_mismatch(args) -> None:
     raise RuntimeError(
         "Expected all tensors to be on the same device, but found at least two devices, "
         f"{devs[0]} and {devs[1]}!")
-
-
-_NO_EDGE = (None, 0)
-
-
-def _record(cls, ctx, args) -> None:
-    """Fill next_functions, per-input metadata and saved inputs of a fresh node."""
-    edges = []
-    meta = []
-    diff = cls.differentiable_args
-    if diff is None:
-        scalar_args = False
-        for a in args:
-            if isinstance(a, Tensor):
-                fn = a._grad_fn
-                if fn is not None:  # a result with history always requires grad
-                    edges.append((fn, a._output_nr))
-                    meta.append((a._data.shape, a._data.dtype))
-                elif a._requires_grad:
-                    acc = a._accum
-                    edges.append((acc if acc is not None else grad_accumulator(a), 0))
-                    meta.append((a._data.shape, a._data.dtype))
-                else:
-                    edges.append(_NO_EDGE)
-                    meta.append(None)
-            else:
-                meta.append(None)
-                scalar_args = True
-        if scalar_args:
-            ctx._edge_pos = tuple([j for j, x in enumerate(args) if isinstance(x, Tensor)])
-    else:
-        n = len(args)
-        pos = diff if cls._diff_prefix and n >= len(diff) else tuple([i for i in diff if i < n])
-        meta = [None] * n
-        for i in pos:
-            a = args[i]
-            if isinstance(a, Tensor):
-                edges.append(edge_of(a))
-                if a._requires_grad:
-                    meta[i] = (a._data.shape, a._data.dtype)
-            else:
-                edges.append(_NO_EDGE)
-        ctx._edge_pos = pos
-    ctx.next_functions = tuple(edges)
-    ctx._in_meta = tuple(meta)
-    if cls.save_inputs:
-        _save(cls, ctx, args)
-
-
-def _save(cls, ctx, args) -> None:
-    """Keep the inputs listed in `save_inputs` with their versions (checked in ctx.inputs)."""
-    saved = []
-    for i in cls.save_inputs:
-        a = args[i]
-        saved.append((a, a._vbox[0]) if isinstance(a, Tensor) else _NO_EDGE)
-    ctx._saved_inputs = tuple(saved)
-
-
-def _wrap_many(cls, ctx, args, kwargs, outs, requires):
-    """Wrap a multi-output forward; non-differentiable outputs never require grad."""
-    nd = cls.non_differentiable
-    results = []
-    for i, out in enumerate(outs):
-        out = as_array(out)
-        r = requires and i not in nd and out.dtype.kind not in "biu"
-        y = _new_tensor(out, r)
-        if cls.is_view:
-            _mark_view(y, args[0], cls, args, kwargs, i)
-        if r:
-            y._grad_fn = ctx
-            y._output_nr = i
-        results.append(y)
-    if requires:
-        ctx._n_out = len(outs)
-        ctx._out_meta = tuple((o._data.shape, o._data.dtype) for o in results)
-        if ctx._save_out:
-            y = results[0]
-            ctx._saved_output = (y._data, y._vbox, y._vbox[0])
-    return tuple(results)
 
 
 def _mark_view(y, base, cls, args, kwargs, index) -> None:

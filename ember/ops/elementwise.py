@@ -13,9 +13,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as _dt
-from ..backend import array_module
 from . import _op
-from ._op import Op
 from ._common import (  # noqa: F401 - still re-exported here until every importer moves
     _INT_EXACT,
     _NO_SCALARS,
@@ -34,6 +32,7 @@ from ._common import (  # noqa: F401 - still re-exported here until every import
     check_broadcast,
     result_dtype,
 )
+from ._op import Op
 
 __all__ = [
     "add",
@@ -64,7 +63,6 @@ _bool = builtins.bool
 
 
 class Add(Op):
-    ufunc = np.add
     differentiable_args = (0, 1)  # `x + 2` lists the number as (None, 0), as PyTorch
 
     @staticmethod
@@ -88,7 +86,6 @@ class Add(Op):
 
 
 class Sub(Op):
-    ufunc = np.subtract
     differentiable_args = (0, 1)
 
     @staticmethod
@@ -110,13 +107,14 @@ class Sub(Op):
 def _scaled(y, alpha):
     """alpha * y in y's dtype (a bool alpha with bool tensors stays bool, as PyTorch)."""
     r = y * alpha
+    if y.__class__ is _float:  # a Python number beside a float tensor
+        return r
     return r if r.dtype == y.dtype else r.astype(y.dtype)
 
 
 class Rsub(Sub):
     """`number - tensor`, applied as (number, tensor): RsubBackward1, whose one edge is the tensor."""
 
-    ufunc = None
     differentiable_args = None
     node_name = "RsubBackward1"
 
@@ -144,7 +142,6 @@ class RsubTensor(Op):
 
 class Mul(Op):
     save_inputs = (0, 1)
-    ufunc = np.multiply
     differentiable_args = (0, 1)
 
     @staticmethod
@@ -169,7 +166,6 @@ class Mul(Op):
 
 class Div(Op):
     save_inputs = (0, 1)
-    ufunc = np.true_divide
     differentiable_args = (0, 1)
 
     @staticmethod
@@ -202,7 +198,6 @@ class Div(Op):
 class DivRounded(Div):
     """div with a rounding_mode: PyTorch's DivBackward2 (zero gradient, see Div.backward)."""
 
-    ufunc = None
     node_name = "DivBackward2"
 
 

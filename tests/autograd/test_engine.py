@@ -360,6 +360,9 @@ SCALAR_EDGE_CASES = {
     "where_scalar_y": lambda lib, x, y, c: lib.where(c, x, 2.0),
     "where_scalar_x": lambda lib, x, y, c: lib.where(c, 2.0, y),
     "add_alpha": lambda lib, x, y, c: lib.add(x, 2, alpha=3),
+    "add_float_alpha": lambda lib, x, y, c: lib.add(x, 2.5, alpha=3),
+    "sub_float_alpha": lambda lib, x, y, c: lib.sub(x, 2.5, alpha=-2),
+    "x*big_int": lambda lib, x, y, c: x * (2 ** 53 - 1),
     "sub_tensors_alpha": lambda lib, x, y, c: lib.sub(x, y, alpha=2),
     "sub_number_first": lambda lib, x, y, c: lib.sub(2, x),
     "mul_number_first": lambda lib, x, y, c: lib.mul(2, x),
@@ -408,3 +411,47 @@ def test_node_hook_grad_inputs_for_number_operands(case):
         return seen
     _, t_seen = same(fn)
     assert len(t_seen) == 1
+
+
+# ---- the root of the graph: several roots, shared roots, a leaf as root ------------------------
+
+
+@pytest.mark.parametrize("case", ["two_roots", "same_root_twice", "root_feeds_root", "leaf_root",
+                                  "multi_output_roots"])
+def test_backward_from_several_roots(case):
+    """backward/grad from several tensors at once: gradients of every root are summed."""
+    def fn(lib):
+        x = lib.tensor([1.5, -2.0, 3.0], requires_grad=True)
+        y = x * x
+        z = y.exp().sum()
+        roots = {"two_roots": (y.sum(), z), "same_root_twice": (z, z),
+                 "root_feeds_root": (y, z), "leaf_root": (x, z),
+                 "multi_output_roots": tuple(x.max(0))[:1] + (z,)}[case]
+        grads = [lib.ones_like(r) * (i + 1) for i, r in enumerate(roots)]
+        lib.autograd.backward(roots, grads)
+        g, = lib.autograd.grad(roots, x, [lib.ones_like(r) for r in roots])
+        return x.grad, g
+    same(fn)
+
+
+def test_nan_in_given_gradient_named_at_first_node():
+    """Anomaly mode checks what nodes return, not the gradient the caller passes in."""
+    def fn(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        with lib.autograd.set_detect_anomaly(True):
+            (x * 2).backward(lib.tensor([float("nan"), 1.0]))
+    same(fn, same_message=True)
+
+
+def test_sum_to_size():
+    def fn(lib):
+        x = lib.tensor([[1.5, -2.0, 3.0], [0.5, 1.0, -1.0]], requires_grad=True)
+        a, b, c = x.sum_to_size(1, 3), x.sum_to_size((2, 1)), x.sum_to_size(2, 3)
+        (a * lib.tensor([1.0, 2.0, 3.0])).sum().backward()
+        return a, b, c is x, x.grad
+    same(fn)
+
+
+@pytest.mark.parametrize("size", [(4,), (3, 2), (1, 2, 3, 1)])
+def test_sum_to_size_not_expandable(size):
+    same(lambda lib: lib.ones(2, 3).sum_to_size(size), same_message=True)

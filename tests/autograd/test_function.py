@@ -351,3 +351,14 @@ def test_once_differentiable_backward_through_it_raises():
         g, = lib.autograd.grad(y, x, v, create_graph=True)
         g.sum().backward()
     same(fn, same_message=True)
+
+
+def test_once_differentiable_node():
+    """once_differentiable's outputs hang off one DelayedError node over fresh leaves."""
+    def fn(lib):
+        x = _x(lib)
+        y = _functions(lib)["Square"].apply(x)
+        g, = lib.autograd.grad(y.sum(), x, create_graph=True)
+        node = g.grad_fn
+        return node.name(), names(node.next_functions), g.is_leaf
+    same(fn)
