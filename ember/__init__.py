@@ -44,7 +44,7 @@ from ._dtype import (
     uint8,
 )
 from ._printing import *
-from ._tensor import Tensor
+from ._tensor import Tensor, strided
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
@@ -103,16 +103,6 @@ from .serialization import load, save
 from .size import Size
 
 __version__ = "0.1.0"
-
-
-class _Layout:
-    """torch.strided: the only layout ember has."""
-
-    def __repr__(self) -> str:
-        return "torch.strided"
-
-
-strided = _Layout()
 
 
 def is_tensor(obj) -> bool:

@@ -22,8 +22,11 @@ from .autograd.node import _RemovableHandle
 from .device import CPU, as_device
 from .device import device as _device_cls
 from .ops import _op
+from .ops import binary as _bin
+from .ops import comparison as _cmp
 from .ops import elementwise as _ew
 from .ops import linalg as _la
+from .ops import unary as _un
 from .ops.conversion import clone as _clone
 from .ops.conversion import to_copy as _to_copy
 from .ops.creation import _legacy_tensor
@@ -33,6 +36,16 @@ from .ops.elementwise import binary as _binary
 from .size import Size
 
 _BY_NUMPY = _dt._BY_NUMPY
+
+
+class _Layout:
+    """torch.strided: the only layout ember has."""
+
+    def __repr__(self) -> str:
+        return "torch.strided"
+
+
+strided = _Layout()
 _ndarray = np.ndarray
 _object_new = object.__new__
 _tuple_new = tuple.__new__  # Size from a NumPy shape: already ints, skip Size's validation
@@ -175,8 +188,6 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     @property
     def layout(self):
-        from . import strided
-
         return strided
 
     # ---- autograd state ---------------------------------------------------------------------
@@ -508,25 +519,25 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return _ew.div(self, other)
 
     def __rtruediv__(self, other):  # as PyTorch: reciprocal() * other (MulBackward0)
-        return _binary(_Mul, _ew.reciprocal(self), other)
+        return _binary(_Mul, _un.reciprocal(self), other)
 
     def __itruediv__(self, other):
         return self.div_(other)
 
     def __floordiv__(self, other):
-        return _ew.floor_divide(self, other)
+        return _bin.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
-        return _ew.floor_divide(other, self)
+        return _bin.floor_divide(other, self)
 
     def __ifloordiv__(self, other):
         return self.floor_divide_(other)
 
     def __mod__(self, other):
-        return _ew.remainder(self, other)
+        return _bin.remainder(self, other)
 
     def __rmod__(self, other):
-        return _ew.remainder(other, self)
+        return _bin.remainder(other, self)
 
     def __imod__(self, other):
         return self.remainder_(other)
@@ -554,19 +565,19 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return _ew.neg(self)
 
     def __pos__(self):
-        return _ew.positive(self)
+        return _un.positive(self)
 
     def __abs__(self):
-        return _ew.abs(self)
+        return _un.abs(self)
 
     def __invert__(self):
         if self._data.dtype.kind not in "biu":
             raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                             "tensors")
-        return _ew.bitwise_not(self)
+        return _cmp.bitwise_not(self)
 
     def __and__(self, other):
-        return _ew.bitwise_and(self, other)
+        return _cmp.bitwise_and(self, other)
 
     __rand__ = __and__
 
@@ -574,7 +585,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self.bitwise_and_(other)
 
     def __or__(self, other):
-        return _ew.bitwise_or(self, other)
+        return _cmp.bitwise_or(self, other)
 
     __ror__ = __or__
 
@@ -582,7 +593,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self.bitwise_or_(other)
 
     def __xor__(self, other):
-        return _ew.bitwise_xor(self, other)
+        return _cmp.bitwise_xor(self, other)
 
     __rxor__ = __xor__
 
@@ -590,46 +601,46 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self.bitwise_xor_(other)
 
     def __lshift__(self, other):
-        return _ew.bitwise_left_shift(self, other)
+        return _cmp.bitwise_left_shift(self, other)
 
     def __rshift__(self, other):
-        return _ew.bitwise_right_shift(self, other)
+        return _cmp.bitwise_right_shift(self, other)
 
     def __rlshift__(self, other):
-        return _ew.bitwise_left_shift(other, self)
+        return _cmp.bitwise_left_shift(other, self)
 
     def __rrshift__(self, other):
-        return _ew.bitwise_right_shift(other, self)
+        return _cmp.bitwise_right_shift(other, self)
 
     def __eq__(self, other):
         if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
             return NotImplemented
-        return _ew.eq(self, other)
+        return _cmp.eq(self, other)
 
     def __ne__(self, other):
         if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
             return NotImplemented
-        return _ew.ne(self, other)
+        return _cmp.ne(self, other)
 
     def __lt__(self, other):
         if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
             return NotImplemented
-        return _ew.lt(self, other)
+        return _cmp.lt(self, other)
 
     def __le__(self, other):
         if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
             return NotImplemented
-        return _ew.le(self, other)
+        return _cmp.le(self, other)
 
     def __gt__(self, other):
         if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
             return NotImplemented
-        return _ew.gt(self, other)
+        return _cmp.gt(self, other)
 
     def __ge__(self, other):
         if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
             return NotImplemented
-        return _ew.ge(self, other)
+        return _cmp.ge(self, other)
 
 
 # ---- construction helpers -------------------------------------------------------------------
@@ -661,7 +672,7 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def _to_python(a):
-    if a.dtype == _dt.bfloat16.np_dtype:
+    if a.dtype.kind == "V":  # ml_dtypes' bfloat16, the one non-numeric kind
         return float(a.astype(np.float32))
     return a.item() if a.__class__ is _ndarray else a.get().item()
 

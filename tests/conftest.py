@@ -1,12 +1,7 @@
 """Shared fixtures: `device` runs a test on cpu, and on cuda where CuPy and a GPU are present."""
 from __future__ import annotations
 
-import os
-import sys
-
 import pytest
-
-sys.path.insert(0, os.path.dirname(__file__))
 
 import ember
 

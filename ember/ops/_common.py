@@ -12,6 +12,7 @@ import numpy as np
 from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
+from .creation import _wrapped_scalar
 
 _float = builtins.float
 _int = builtins.int
@@ -88,8 +89,6 @@ def _promoted(op, a, b, float_only: bool, kwargs):
     _check_operand(a)
     _check_operand(b)
     if not isinstance(a, _op.Tensor) and not isinstance(b, _op.Tensor):
-        from .creation import _wrapped_scalar
-
         a = _wrapped_scalar(a)
     d = _dt.result_type(a, b)
     if float_only and not d.is_floating_point:

@@ -33,6 +33,8 @@ from ._common import (  # noqa: F401 - still re-exported here until every import
     result_dtype,
 )
 from ._op import Op
+from ._output import _cap, _out
+from .creation import scalar_tensor
 
 __all__ = [
     "add",
@@ -286,7 +288,7 @@ class PowTensor(Op):
         if ctx.needs_input_grad[1]:
             out = ctx.output
             # d/dy x**y = x**y * log(x), with 0 where x == 0 and y >= 0 (PyTorch masks it)
-            gy = grad * where((x == 0) & (y >= 0), 0.0, out * log(x))
+            gy = grad * where((x == 0) & (y >= 0), 0.0, out * x.log())
         return gx, gy
 
 
@@ -466,53 +468,5 @@ def where(condition, input=None, other=None, *, out=None):
         raise TypeError("where(): argument 'condition' must be Tensor")
     d = _dt.result_type(input, other)
     if not isinstance(input, T) and not isinstance(other, T):
-        from .creation import scalar_tensor
-
         input = scalar_tensor(input, dtype=d)
     return _out(Where.apply(condition, input, other, dtype=d.np_dtype), out)
-
-
-# ---- in-place machinery and the rest of the family, re-exported -------------------------------
-# (inplace first: unary, binary and comparison import its names from this module)
-
-from . import inplace as _inplace
-from .inplace import (  # noqa: F401 - re-exported: ops and methods import these from here
-    Copy,
-    Fill,
-    FillTensor,
-    Zero,
-    _cap,
-    _check_overlap,
-    _copy_into,
-    _direct,
-    _inplace_precheck,
-    _out,
-    _records,
-    _snapshot_saved_self,
-    _ufunc_,
-    _zeros_like,
-    add_,
-    check_inplace,
-    commit_inplace,
-    copy_,
-    div_,
-    fill,
-    fill_,
-    inplace,
-    mul_,
-    neg_,
-    negative_,
-    pow_,
-    sub_,
-    zero_,
-)
-
-# isort: split
-from . import binary as _binary
-from . import comparison as _comparison
-from . import unary as _unary
-from .binary import *
-from .comparison import *
-from .unary import *
-
-__all__ += _inplace.__all__ + _unary.__all__ + _binary.__all__ + _comparison.__all__

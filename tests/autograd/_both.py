@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 import torch
-from oracle import assert_same, builtin_error
 
 import ember
+from tests.oracle import assert_same, builtin_error
 
 
 def _run(fn, lib):

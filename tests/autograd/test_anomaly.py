@@ -1,7 +1,7 @@
 """Anomaly detection against torch: entry warning, NaN in backward named, forward trace shown."""
 import warnings
 
-from _both import same
+from tests.autograd._both import same
 
 
 def _nan_backward(lib):

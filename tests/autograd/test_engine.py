@@ -5,8 +5,9 @@ import time
 
 import numpy as np
 import pytest
-from _both import names, same
-from oracle import check
+
+from tests.autograd._both import names, same
+from tests.oracle import check
 
 
 def _leaf(lib, values=(1.0, 2.0, 3.0), dtype=None):

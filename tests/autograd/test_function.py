@@ -1,6 +1,7 @@
 """Custom autograd.Function against torch: ctx API, node names, errors, double backward."""
 import pytest
-from _both import ember, names, same, torch
+
+from tests.autograd._both import ember, names, same, torch
 
 
 def _functions(lib):

@@ -1,6 +1,7 @@
 """autograd.functional against torch.autograd.functional on small functions."""
 import pytest
-from _both import same
+
+from tests.autograd._both import same
 
 
 def _x(lib):

@@ -1,7 +1,7 @@
 """Grad-mode switches against torch: context managers, decorators, nesting, threads."""
 import threading
 
-from _both import same
+from tests.autograd._both import same
 
 
 def test_context_managers_nest():

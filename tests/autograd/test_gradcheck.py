@@ -2,7 +2,8 @@
 import warnings
 
 import pytest
-from _both import ember, same
+
+from tests.autograd._both import ember, same
 
 
 def _inputs(lib):

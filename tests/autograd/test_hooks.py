@@ -1,7 +1,7 @@
 """Tensor and Node hooks against torch: leaves, non-leaves, removal, retain_grad order."""
 import gc
 
-from _both import same
+from tests.autograd._both import same
 
 
 def _leaf(lib):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from oracle import check, check_raises
+
+from tests.oracle import check, check_raises
 
 _FLAGS = {"return_inverse": True, "return_counts": True}
 _OPS = {

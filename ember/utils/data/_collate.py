@@ -15,7 +15,7 @@ import numpy as np
 
 from ..._dtype import float64
 from ..._tensor import Tensor
-from ...ops._op import _new_tensor
+from ...ops import _op
 from ...ops.creation import as_tensor, tensor
 from ...ops.shape import stack
 from . import _shared
@@ -127,7 +127,7 @@ def _stack_shared(batch):
     if out is None:
         return None
     np.stack([t._data for t in batch], out=out)
-    return _new_tensor(out)
+    return _op._new_tensor(out)
 
 
 def collate_numpy_array_fn(batch, *, collate_fn_map=None):
