@@ -204,28 +204,33 @@ class Op:
         """Run forward on the arrays of `args`; record a node when any input requires grad."""
         x = args[0]
         n = len(args)
-        y = args[1] if n == 2 else None
-        if x.__class__ is Tensor and n <= 2 and cls._pair_edges and (
-                y.__class__ is Tensor or not isinstance(y, Tensor)):
-            # The one fast path: a Tensor and at most one more argument (unary and binary ops,
-            # most calls) skip the general scan and node builder, and call forward directly.
-            # Measured by benchmarks/micro_ops.py (add_small, add_small_grad, chain_fwd_bwd, ...).
+        if x.__class__ is Tensor and (
+                n == 1
+                or n == 2 and (args[1].__class__ is Tensor and cls._pair_edges
+                               or not isinstance(args[1], Tensor))
+                or cls.differentiable_args is None and _no_tensor(args)):
+            # The one fast path: a Tensor first and no other Tensor argument, or two Tensors
+            # (unary, binary and reduction ops: most calls) skip the general scan and node
+            # builder. Measured by benchmarks/micro_ops.py (add_small, sum_small_grad, chain...).
             d = x._data
+            y = args[1] if n == 2 else None
             pair = y.__class__ is Tensor
-            e = y._data if pair else y
-            if pair and e.__class__ is not d.__class__:
+            if pair and y._data.__class__ is not d.__class__:
                 _raise_device_mismatch(args)
             if (x._requires_grad or pair and y._requires_grad) and _grad_state.enabled:
-                node = ctx = _pair_node(cls, x, y, pair, n)
+                node = ctx = _pair_node(cls, args, x, y, pair, n)
             else:
                 node = None
                 ctx = cls._ctx_cls()
-            if kwargs:
-                out = cls.forward(ctx, *((d,) if n == 1 else (d, e)), **kwargs)
-            elif n == 1:
-                out = cls.forward(ctx, d)
+            if n == 1:
+                out = cls.forward(ctx, d, **kwargs) if kwargs else cls.forward(ctx, d)
+            elif n == 2:
+                e = y._data if pair else y
+                out = cls.forward(ctx, d, e, **kwargs) if kwargs else cls.forward(ctx, d, e)
+            elif kwargs:
+                out = cls.forward(ctx, d, *args[1:], **kwargs)
             else:
-                out = cls.forward(ctx, d, e)
+                out = cls.forward(ctx, d, *args[1:])
             if node is None and out.__class__ is _ndarray and not cls.is_view:
                 return _new_tensor(out)  # nothing recorded: the array is the whole result
             return _wrap(cls, node, args, kwargs, out)
@@ -238,8 +243,17 @@ class Op:
         return _wrap(cls, node, args, kwargs, cls.forward(ctx, *arrays, **kwargs))
 
 
-def _pair_node(cls, x, y, pair: bool, n: int) -> OpNode:
-    """_new_node for apply's fast path: `x` a Tensor, `y` a Tensor (`pair`) or not one."""
+def _no_tensor(args) -> bool:
+    """No Tensor among args[1:] (apply's fast path beyond two arguments)."""
+    for a in args[1:]:
+        if isinstance(a, Tensor):
+            return False
+    return True
+
+
+def _pair_node(cls, args, x, y, pair: bool, n: int) -> OpNode:
+    """_new_node for apply's fast path: `x` (args[0]) a Tensor, `y` (args[1], if any) a Tensor
+    (`pair`) or not one, no other Tensor argument."""
     node = cls._node_cls()
     d = x._data
     mx = (d.shape, d.dtype)  # x requires grad unless y is a Tensor that does
@@ -251,15 +265,15 @@ def _pair_node(cls, x, y, pair: bool, n: int) -> OpNode:
     elif n == 1:
         node.next_functions = (edge_of(x),)
         node._in_meta = (mx,)
-    else:  # a number second: it has an edge, (None, 0), only if differentiable_args names it
+    elif n > 2 or cls.differentiable_args is None:  # numbers after x get no edge
+        node._in_meta = (mx,) + _NONES[n - 1]
+        node.next_functions = (edge_of(x),)
+        node._edge_pos = _FIRST
+    else:  # a number second that differentiable_args names: its edge is (None, 0)
         node._in_meta = (mx, None)
-        if cls.differentiable_args is None:
-            node.next_functions = (edge_of(x),)
-            node._edge_pos = _FIRST
-        else:
-            node.next_functions = (edge_of(x), NO_EDGE)
+        node.next_functions = (edge_of(x), NO_EDGE)
     if cls.save_inputs:
-        _save(cls, node, (x, y) if n == 2 else (x,))
+        _save(cls, node, args)
     if _anomaly._enabled:
         _anomaly.record_trace(node, 4)
     return node
@@ -328,6 +342,7 @@ def _save(cls, node, args) -> None:
 
 
 _ALL = tuple(tuple(range(n)) for n in range(32))
+_NONES = tuple((None,) * n for n in range(32))
 _FIRST = (0,)
 
 
