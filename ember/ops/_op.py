@@ -266,7 +266,7 @@ def _pair_node(cls, args, x, y, pair: bool, n: int) -> OpNode:
         node.next_functions = (edge_of(x),)
         node._in_meta = (mx,)
     elif n > 2 or cls.differentiable_args is None:  # numbers after x get no edge
-        node._in_meta = (mx,) + _NONES[n - 1]
+        node._in_meta = (mx,) + (_NONES[n - 1] if n <= _MANY else (None,) * (n - 1))
         node.next_functions = (edge_of(x),)
         node._edge_pos = _FIRST
     else:  # a number second that differentiable_args names: its edge is (None, 0)
@@ -308,7 +308,7 @@ def _new_node(cls, args) -> OpNode:
     edges = []
     meta = [None] * n
     pos = []  # the argument behind each edge
-    for i in _ALL[n] if diff is None else diff:
+    for i in (_ALL[n] if n < _MANY else range(n)) if diff is None else diff:
         if i >= n:
             break
         a = args[i]
@@ -341,8 +341,9 @@ def _save(cls, node, args) -> None:
     node._saved_inputs = tuple(saved)
 
 
-_ALL = tuple(tuple(range(n)) for n in range(32))
-_NONES = tuple((None,) * n for n in range(32))
+_MANY = 32  # argument counts up to this use precomputed tuples
+_ALL = tuple(tuple(range(n)) for n in range(_MANY))
+_NONES = tuple((None,) * n for n in range(_MANY))
 _FIRST = (0,)
 
 

@@ -339,3 +339,20 @@ def test_fuzz_zero_d(fn):
 ])
 def test_fuzz_zero_d_raises(fn):
     check_raises(fn, shapes=[()])
+
+
+@pytest.mark.parametrize("n", [31, 32, 33, 100])
+def test_cat_and_stack_of_many_tensors_backpropagate(n):
+    """Ops recorded with more arguments than apply's precomputed tables (an LSTMCell's outputs
+    concatenated over a long sequence)."""
+    rng = np.random.default_rng(n)
+    data = [rng.standard_normal((2, 1)).astype(np.float32) for _ in range(n)]
+    g = rng.standard_normal((2, n)).astype(np.float32)
+    grads = []
+    for lib in (torch, ember):
+        xs = [lib.tensor(d, requires_grad=True) for d in data]
+        y = lib.cat(xs, dim=1) + lib.stack(xs, dim=1).squeeze(2)
+        y.backward(lib.from_numpy(g))
+        grads.append([x.grad.numpy() for x in xs])
+    for want, got in zip(*grads):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
