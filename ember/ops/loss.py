@@ -357,7 +357,9 @@ class NllLoss(Op):
         g = grad._data
         xp = array_module(g)
         s = g * scale if none else g[()] * scale  # per-target (or one) multiplier
-        s_col = xp.expand_dims(s, axis) if none else s
+        # a per-target multiplier (reduction none, class weights, ignored targets) broadcasts
+        # along the class axis; a single one is a scalar
+        s_col = xp.expand_dims(s, axis) if getattr(s, "ndim", 0) else s
         shape = ctx.inputs[0]._data.shape
         if ctx.e is not None:
             gx = ctx.e * (s_col / ctx.ssum)  # softmax * multiplier, one full-size pass

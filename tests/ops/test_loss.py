@@ -313,3 +313,28 @@ def test_class_index_bad_types(name):
                      inputs=[np.ones(shape, np.int64), tgt], match="not implemented for 'Long'")
     check_raises(lambda lib, x: f(F(lib), name)(x, [1, 0, 2]), inputs=[uniform((3, 4))],
                  match="must be Tensor")
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("ignore_index", [-100, -1, 2])
+@pytest.mark.parametrize("shape", [(6, 5), (2, 5, 3), (1, 5)], ids=str)
+def test_class_index_options_together_first_order(name, reduction, weighted, ignore_index, shape):
+    """Every option combination with an ignored target in the batch, through the first-order
+    backward (grad2 rows take the create_graph path, which once hid a broadcast error here)."""
+    n, c, rest = shape[0], shape[1], shape[2:]
+    t = class_index((n, *rest), c, ignore=ignore_index)
+    inputs = [uniform(shape), t] + ([uniform((c,), 0.1, 2)] if weighted else [])
+
+    def f(lib, x, t, *w):
+        kw = {"weight": w[0].detach()} if w else {}
+        return getattr(F(lib), name)(x, t, reduction=reduction, ignore_index=ignore_index, **kw)
+
+    check(f, inputs=inputs)
+
+
+@pytest.mark.parametrize("n", [2, 17, 512])
+def test_cross_entropy_ignored_target_backward_any_batch(n):
+    t = class_index((n,), 10, ignore=-100)
+    check(lambda lib, x, t: F(lib).cross_entropy(x, t), inputs=[uniform((n, 10)), t])
