@@ -9,7 +9,7 @@ from .. import init
 from ..parameter import Parameter, UninitializedParameter
 from .module import Module
 
-__all__ = ["Bilinear", "Identity", "LazyLinear", "Linear"]
+__all__ = ["Bilinear", "Identity", "LazyLinear", "Linear", "NonDynamicallyQuantizableLinear"]
 
 
 class Identity(Module):
@@ -123,3 +123,7 @@ class LazyLinear(Linear):
         self.reset_parameters()
         self.__class__ = self.cls_to_become
         del self._lazy_kw
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """Linear under the name torch gives MultiheadAttention.out_proj (shows in repr)."""
