@@ -59,9 +59,10 @@ def binary(op, a, b, *, float_only: bool = False, **kwargs):
     division, atan2, ...) compute integer inputs in the default float dtype.
     """
     try:
-        if a.__class__ is _op.Tensor:
+        T = _op.Tensor
+        if a.__class__ is T:
             x = a._data.dtype
-            if b.__class__ is _op.Tensor:
+            if b.__class__ is T:
                 if b._data.dtype is x and (x.kind == "f" or not float_only):
                     return op.apply(a, b, **kwargs) if kwargs else op.apply(a, b)
             elif x.kind == "f":

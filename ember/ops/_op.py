@@ -204,33 +204,39 @@ class Op:
         """Run forward on the arrays of `args`; record a node when any input requires grad."""
         x = args[0]
         n = len(args)
-        if x.__class__ is Tensor and (
-                n == 1
-                or n == 2 and (args[1].__class__ is Tensor and cls._pair_edges
-                               or not isinstance(args[1], Tensor))
-                or cls.differentiable_args is None and _no_tensor(args)):
+        if n == 2:
+            y = args[1]
+            pair = y.__class__ is Tensor
+            fast = x.__class__ is Tensor and (cls._pair_edges if pair else not isinstance(y, Tensor))
+        else:
+            y = None
+            pair = False
+            fast = x.__class__ is Tensor and (
+                n == 1 or cls.differentiable_args is None and _no_tensor(args))
+        if fast:
             # The one fast path: a Tensor first and no other Tensor argument, or two Tensors
             # (unary, binary and reduction ops: most calls) skip the general scan and node
             # builder. Measured by benchmarks/micro_ops.py (add_small, sum_small_grad, chain...).
             d = x._data
-            y = args[1] if n == 2 else None
-            pair = y.__class__ is Tensor
-            if pair and y._data.__class__ is not d.__class__:
-                _raise_device_mismatch(args)
-            if (x._requires_grad or pair and y._requires_grad) and _grad_state.enabled:
+            if pair:
+                e = y._data
+                if e.__class__ is not d.__class__:
+                    _raise_device_mismatch(args)
+                requires = x._requires_grad or y._requires_grad
+            else:
+                e = y
+                requires = x._requires_grad
+            if requires and _grad_state.enabled:
                 node = ctx = _pair_node(cls, args, x, y, pair, n)
             else:
                 node = None
                 ctx = cls._ctx_cls()
-            if n == 1:
-                out = cls.forward(ctx, d, **kwargs) if kwargs else cls.forward(ctx, d)
-            elif n == 2:
-                e = y._data if pair else y
+            if n == 2:
                 out = cls.forward(ctx, d, e, **kwargs) if kwargs else cls.forward(ctx, d, e)
-            elif kwargs:
-                out = cls.forward(ctx, d, *args[1:], **kwargs)
+            elif n == 1:
+                out = cls.forward(ctx, d, **kwargs) if kwargs else cls.forward(ctx, d)
             else:
-                out = cls.forward(ctx, d, *args[1:])
+                out = cls.forward(ctx, d, *args[1:], **kwargs)
             if node is None and out.__class__ is _ndarray and not cls.is_view:
                 return _new_tensor(out)  # nothing recorded: the array is the whole result
             return _wrap(cls, node, args, kwargs, out)

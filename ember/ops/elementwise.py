@@ -69,13 +69,13 @@ class Add(Op):
 
     @staticmethod
     def forward(ctx, x, y, alpha=None, dtype=None):
+        if alpha is None and dtype is None and x.__class__ is _ndarray:
+            return _np_add(x, y)  # the common case: one host dtype, no alpha
         if dtype is not None:
             x, y = _cast(x, dtype), _cast(y, dtype)
         if alpha is not None and alpha != 1:
             ctx.alpha = alpha
             y = _scaled(y, alpha)
-        if x.__class__ is _ndarray:
-            return _np_add(x, y)
         return _xp(x).add(x, y)
 
     @staticmethod
