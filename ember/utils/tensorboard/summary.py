@@ -3,6 +3,7 @@ in the layout torch.utils.tensorboard writes (so TensorBoard shows ember's runs 
 from __future__ import annotations
 
 import numpy as np
+from google.protobuf import struct_pb2
 from tensorboard.compat.proto.graph_pb2 import GraphDef
 from tensorboard.compat.proto.node_def_pb2 import NodeDef
 from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary, SummaryMetadata
@@ -190,8 +191,6 @@ def hparams(hparam_dict: dict, metric_dict: dict, hparam_domain_discrete: dict |
 
 
 def _hparam_value(field: str, d):
-    from google.protobuf import struct_pb2
-
     if field == "number_value":
         return struct_pb2.Value(number_value=float(d))
     if field == "string_value":

@@ -10,6 +10,7 @@ from datetime import datetime
 from tensorboard.compat.proto.event_pb2 import Event, SessionLog
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
+from ...autograd.grad_mode import no_grad
 from . import summary as _summary
 
 __all__ = ["FileWriter", "SummaryWriter"]
@@ -139,8 +140,6 @@ class SummaryWriter:
                   use_strict_trace: bool = True) -> None:
         """The model's leaf modules in the order one forward pass calls them (ember records the
         call order with forward hooks; torch traces the graph with TorchScript)."""
-        from ...autograd.grad_mode import no_grad
-
         calls = []
         handles = []
         root = type(model).__name__
