@@ -251,6 +251,8 @@ class Pow(Op):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         if x.dtype.kind == "b":  # bool ** bool: x ** True is x, x ** False is all True
             return x.copy() if exponent else xp.ones_like(x)
+        if x.dtype.kind == "f" and x.dtype.itemsize >= 4 and exponent in _POW_BY_PRODUCTS:
+            return _POW_BY_PRODUCTS[exponent](xp, x)
         return xp.power(x, _cast(exponent, x.dtype) if x.dtype.kind in "iu" else exponent)
 
     @staticmethod
@@ -260,6 +262,16 @@ class Pow(Op):
         if p == 0:
             return grad * 0, None
         return grad * (p * x ** (p - 1)), None
+
+
+# Exponents PyTorch's CPU kernel computes with products and square roots instead of pow (for float
+# and double; half types compute in float32 and round once, as NumPy's power does); the
+# rounding differs from pow's in the last bit, so ember computes them the same way.
+_POW_BY_PRODUCTS = {
+    3: lambda xp, x: x * x * x,
+    -2: lambda xp, x: 1 / (x * x),
+    -0.5: lambda xp, x: 1 / xp.sqrt(x),
+}
 
 
 class PowTensor(Op):

@@ -2,7 +2,9 @@
 where, type promotion, Python's reflected operators."""
 import numpy as np
 import pytest
+import torch
 
+import ember
 from tests.oracle import check, check_raises
 
 
@@ -224,3 +226,16 @@ def test_div_rounding_mode_grad_is_zero():
 def test_tensor_where_method():
     check(lambda x, y: x.where(x > 0, y), shapes=[(3, 4), (4,)])
     check(lambda x: x.where(x > 0, 0.5), shapes=[(2, 3)])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("exponent", [3, 3.0, -2, -0.5, 2, -1])
+def test_pow_special_exponents_bit_for_bit(exponent, dtype):
+    """torch computes x**3, x**-2 and x**-0.5 as products and a square root (float, double):
+    the values must agree to the last bit, not only within tolerance."""
+    x = np.random.default_rng(0).standard_normal(10_000).astype(dtype)
+    with np.errstate(all="ignore"):
+        want = (torch.from_numpy(x) ** exponent).numpy()
+        got = (ember.from_numpy(x) ** exponent).numpy()
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
