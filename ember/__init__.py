@@ -4,6 +4,8 @@ The public surface is re-exported from the modules that own it; each lists its n
 """
 from __future__ import annotations
 
+import math
+
 from . import _dtype as _dtype_mod
 from . import (
     _printing,
@@ -12,6 +14,7 @@ from . import (
     backends,
     cuda,
     distributed,
+    jit,
     nn,
     optim,
     serialization,
@@ -19,6 +22,7 @@ from . import (
     utils,
 )
 from . import random as _random
+from ._compile import compile
 from ._dtype import (
     bfloat16,
     bool,
@@ -45,6 +49,12 @@ from ._dtype import (
 )
 from ._printing import *
 from ._tensor import Tensor, strided
+from ._threads import (
+    get_num_interop_threads,
+    get_num_threads,
+    set_num_interop_threads,
+    set_num_threads,
+)
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
@@ -104,6 +114,12 @@ from .size import Size
 
 __version__ = "0.1.0"
 
+pi = math.pi
+e = math.e
+inf = math.inf
+nan = math.nan
+newaxis = None
+
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
@@ -127,7 +143,9 @@ def is_floating_point(input: Tensor) -> bool:
 
 __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
     "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
-    "optim", "serialization", "utils", "testing", "distributed", "save", "load", "strided",
+    "optim", "serialization", "utils", "testing", "distributed", "jit", "compile",
+    "get_num_threads", "set_num_threads", "get_num_interop_threads", "set_num_interop_threads",
+    "pi", "e", "inf", "nan", "newaxis", "save", "load", "strided",
     "alpha_dropout", "bilinear", "celu", "cdist", "cosine_similarity", "dropout", "group_norm",
     "hardshrink", "layer_norm", "log_softmax", "pairwise_distance", "pdist", "prelu", "rms_norm",
     "rrelu", "selu", "softmax", "threshold",
