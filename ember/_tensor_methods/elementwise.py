@@ -50,6 +50,10 @@ class ElementwiseMethods:
     true_divide_ = _inplace(_ew.true_divide)
     pow = _ew.pow
     pow_ = _ip.pow_
+    addcmul = _ew.addcmul
+    addcmul_ = _inplace(_ew.addcmul)
+    addcdiv = _ew.addcdiv
+    addcdiv_ = _inplace(_ew.addcdiv)
     neg = negative = _ew.neg
     neg_ = negative_ = _ip.neg_
     floor_divide = _b.floor_divide

@@ -37,8 +37,9 @@ def _cast(x, np_dtype):
 
 
 def _scalar_or_none(x):
-    """The Python number a forward received in place of a tensor (backward multiplies by it)."""
-    return None if hasattr(x, "shape") else x
+    """The number (Python or NumPy scalar) a forward received in place of a tensor (backward
+    multiplies by it); None for an array."""
+    return None if hasattr(x, "shape") and not isinstance(x, np.generic) else x
 
 
 def result_dtype(a, b) -> _dt.dtype:

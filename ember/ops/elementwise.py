@@ -38,6 +38,8 @@ from .creation import scalar_tensor
 
 __all__ = [
     "add",
+    "addcdiv",
+    "addcmul",
     "div",
     "divide",
     "mul",
@@ -482,3 +484,84 @@ def where(condition, input=None, other=None, *, out=None):
     if not isinstance(input, T) and not isinstance(other, T):
         input = scalar_tensor(input, dtype=d)
     return _out(Where.apply(condition, input, other, dtype=d.np_dtype), out)
+
+
+# ---- addcmul / addcdiv: input + value * t1 (* or /) t2 ---------------------------------------
+
+
+class Addcmul(Op):
+    """input + value * tensor1 * tensor2 in the promoted dtype (AddcmulBackward0)."""
+
+    save_inputs = (1, 2)
+
+    @staticmethod
+    def forward(ctx, x, t1, t2, value, dtype):
+        x, t1, t2 = _cast(x, dtype), _cast(t1, dtype), _cast(t2, dtype)
+        v = _cast(value, dtype)  # an integer result truncates a float value, as torch
+        ctx.value = v.item()
+        return x + v * t1 * t2
+
+    @staticmethod
+    def backward(ctx, grad):
+        t1, t2 = ctx.inputs
+        v = ctx.value
+        n = ctx.needs_input_grad
+        return (grad if n[0] else None, grad * (t2 * v) if n[1] else None,
+                grad * (t1 * v) if n[2] else None, None, None)
+
+
+class Addcdiv(Op):
+    """input + value * tensor1 / tensor2 in the promoted dtype (AddcdivBackward0)."""
+
+    save_inputs = (1, 2)
+
+    @staticmethod
+    def forward(ctx, x, t1, t2, value, dtype):
+        x, t1, t2 = _cast(x, dtype), _cast(t1, dtype), _cast(t2, dtype)
+        v = _cast(value, dtype)
+        ctx.value = v.item()
+        return x + v * t1 / t2
+
+    @staticmethod
+    def backward(ctx, grad):
+        t1, t2 = ctx.inputs
+        v = ctx.value
+        n = ctx.needs_input_grad
+        return (grad if n[0] else None, grad * (v / t2) if n[1] else None,
+                -grad * (v * t1 / (t2 * t2)) if n[2] else None, None, None)
+
+
+_ADDCDIV_INT_MSG = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
+    "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+    "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer "
+    "inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv "
+    "behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all "
+    "dtypes.")
+
+
+def _addc(op, name, input, tensor1, tensor2, value, out):
+    """Shared checks of addcmul/addcdiv: Tensor operands, one broadcast shape, torch's dtype."""
+    for pos, (arg, t) in enumerate((("input", input), ("tensor1", tensor1),
+                                    ("tensor2", tensor2)), 1):
+        if not isinstance(t, _op.Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
+                            f"{type(t).__name__}")
+    check_broadcast(check_broadcast(input.shape, tensor1.shape), tensor2.shape)
+    if op is Addcdiv and not tensor1.dtype.is_floating_point \
+            and not tensor2.dtype.is_floating_point:
+        raise RuntimeError(_ADDCDIV_INT_MSG)
+    d = _dt.result_type(input, tensor1, tensor2)
+    if d is _dt.bool:
+        raise NotImplementedError(f"\"{name}_cpu_out\" not implemented for 'Bool'")
+    return _out(op.apply(input, tensor1, tensor2, value, d.np_dtype), out)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """input + value * tensor1 * tensor2, broadcast and promoted as torch.addcmul."""
+    return _addc(Addcmul, "addcmul", input, tensor1, tensor2, value, out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """input + value * tensor1 / tensor2 (float tensor1 or tensor2), as torch.addcdiv."""
+    return _addc(Addcdiv, "addcdiv", input, tensor1, tensor2, value, out)

@@ -239,3 +239,43 @@ def test_pow_special_exponents_bit_for_bit(exponent, dtype):
         got = (ember.from_numpy(x) ** exponent).numpy()
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
+
+
+# ---- addcmul / addcdiv -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["addcmul", "addcdiv"])
+@pytest.mark.parametrize("value", [1, 0.5, -2])
+def test_addcmul_addcdiv(name, value):
+    f = lambda lib, x, a, b: getattr(lib, name)(x, a, b, value=value)
+    e, t = check(f, shapes=[(2, 3), (2, 3), (2, 3)], grad2=True)
+    assert e.grad_fn.name() == t.grad_fn.name()
+    check(f, shapes=[(2, 1), (3,), (1, 3)], grad2=True)  # broadcast to (2, 3)
+    check(lambda x, a, b: getattr(x, name)(a, b, value=value), shapes=[(4,), (4,), (4,)])
+    check(lambda x, a, b: getattr(x.clone(), name + "_")(a, b, value=value),
+          shapes=[(2, 3), (2, 3), (3,)])
+    check(f, shapes=[(0, 3), (0, 3), (3,)])
+
+
+@pytest.mark.parametrize("name", ["addcmul", "addcdiv"])
+def test_addcmul_addcdiv_promotion_and_errors(name):
+    f = lambda lib, x, a, b: getattr(lib, name)(x, a, b, value=2)
+    check(f, inputs=[np.ones(3, np.float32), np.arange(3.0) + 1, np.arange(3) + 1], grad=False)
+    check_raises(f, shapes=[(2,), (3,), (3,)])  # no common broadcast shape
+    check_raises(lambda lib, x, a, b: getattr(x.clone(), name + "_")(a, b),
+                 shapes=[(2, 1), (3,), (3,)])  # the result does not fit self
+    check_raises(lambda lib, x, b: getattr(lib, name)(x, 2.0, b), shapes=[(2,), (2,)])
+    check_raises(f, inputs=[np.ones(2, bool), np.ones(2, bool), np.ones(2, bool)])
+
+
+def test_addcmul_integers_truncate_a_float_value():
+    ints = [np.arange(3), np.arange(3) + 1, np.arange(3) + 2]
+    check(lambda lib, x, a, b: lib.addcmul(x, a, b, value=0.5), inputs=ints, grad=False)
+    check(lambda lib, x, a, b: lib.addcmul(x, a, b, value=3), inputs=ints, grad=False)
+    check_raises(lambda lib, x, a, b: lib.addcdiv(x, a, b), inputs=ints)
+
+
+def test_numpy_scalar_operands_double_backward():
+    """A NumPy scalar operand is a number to the backward formula (it once read as None)."""
+    check(lambda x: x * np.float32(2.5), shapes=[(3,)], grad2=True)
+    check(lambda x: np.float64(1.5) / x, shapes=[(3,)], grad2=True)
