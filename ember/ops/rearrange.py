@@ -1,32 +1,41 @@
-"""Shape ops, continued: repeat/tile, flip/roll/rot90, tril/triu, diagonal/diag, unfold.
+"""Shape ops, continued: repeat/tile, flip/roll/rot90, tril/triu (and their indices),
+diagonal/diag, unfold, meshgrid/cartesian_prod.
 
 The rest of the shape family (view, reshape, permute, expand, cat, split...) is in shape.py.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
 from ._op import Op
 from ._output import _out
 from ._util import wrap_dim
+from .creation import tensor as _tensor
 from .indexing import index_select
-from .shape import reshape, transpose
+from .shape import expand, reshape, stack, transpose
 
 __all__ = [
+    "cartesian_prod",
     "diag",
     "diag_embed",
     "diagonal",
     "flip",
     "fliplr",
     "flipud",
+    "meshgrid",
     "repeat_interleave",
     "roll",
     "rot90",
     "tile",
     "tril",
+    "tril_indices",
     "triu",
+    "triu_indices",
 ]
 
 
@@ -376,3 +385,66 @@ def unfold(input, dimension: int, size: int, step: int):
     if size < 0:
         raise RuntimeError(f"size is {size} but must be >= 0")
     return Unfold.apply(input, axis, size, step)
+
+
+# ---- index and grid constructors ----------------------------------------------------------------
+
+
+def _tri_indices(row: int, col: int, offset: int, lower: bool, dtype, device):
+    """The (2, N) coordinates of the lower (or upper) triangle, row by row as torch lists them."""
+    if dtype is None:
+        dtype = _dt.int64
+    r, c = np.nonzero(np.tri(row, col, offset, dtype=bool) if lower
+                      else ~np.tri(row, col, offset - 1, dtype=bool))
+    return _tensor(np.stack([r, c]).astype(_dt.to_numpy_dtype(dtype)), device=device)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None, layout=None):
+    """Coordinates of the lower triangle (with `offset` diagonals above the main one)."""
+    return _tri_indices(row, col, offset, True, dtype, device)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None, layout=None):
+    """Coordinates of the upper triangle (from `offset` diagonals above the main one)."""
+    return _tri_indices(row, col, offset, False, dtype, device)
+
+
+def meshgrid(*tensors, indexing: str | None = None) -> tuple:
+    """Coordinate grids of 0-d/1-d tensors: each input viewed along its own axis and expanded
+    (views, as torch's); indexing 'ij' (matrix, the default) or 'xy' (Cartesian)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                      "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
+                           f"{indexing}")
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        if t.dim() > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                               f"got: {t.dim()}D tensor")
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    sizes = [t.numel() for t in tensors]
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) > 1:  # the first two inputs vary along swapped axes
+        axes[0], axes[1] = 1, 0
+        sizes[0], sizes[1] = sizes[1], sizes[0]
+    grids = []
+    for t, axis in zip(tensors, axes):
+        view = [1] * len(tensors)
+        view[axis] = -1
+        grids.append(expand(reshape(t, view), sizes))
+    return tuple(grids)
+
+
+def cartesian_prod(*tensors):
+    """Every combination of the 1-d inputs' elements, one per row (a 1-d input is returned)."""
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([reshape(g, (-1,)) for g in grids], dim=1)

@@ -12,13 +12,15 @@ from collections import namedtuple
 
 import numpy as np
 
+from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
 from ._op import Op
+from ._output import _out
 from ._util import wrap_dim
 
-__all__ = ["argsort", "cummax", "cummin", "kthvalue", "median", "mode", "msort", "nanmedian",
-           "sort", "topk", "unique", "unique_consecutive"]
+__all__ = ["argsort", "bucketize", "cummax", "cummin", "kthvalue", "median", "mode", "msort",
+           "nanmedian", "searchsorted", "sort", "topk", "unique", "unique_consecutive"]
 
 _int = builtins.int
 
@@ -627,3 +629,54 @@ def _linear_insert(a, last, lowest, less) -> None:
         a[last] = a[last - 1]
         last -= 1
     a[last] = value
+
+
+# ---- searchsorted / bucketize: insertion points in sorted boundaries ---------------------------
+
+
+def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool = False,
+                 side: str | None = None, sorter=None, out=None):
+    """Where each value of `input` would go in the sorted last dimension of `sorted_sequence`
+    (the leftmost place, or the rightmost with right=True / side='right'); int64 indices."""
+    name = "torch.searchsorted()"
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"{name}: side can only be 'left' or 'right' but got {side}")
+        if side == "left" and right:
+            raise RuntimeError(f"{name}: side and right can't be set to opposites, got side of "
+                               "left while right was True")
+        right = side == "right"
+    seq = sorted_sequence._data
+    xp = array_module(seq)
+    values = input._data if isinstance(input, _op.Tensor) else None
+    d = _dt.result_type(sorted_sequence, input).np_dtype
+    if values is None:
+        values = xp.asarray(input, dtype=d)
+    if sorter is not None:
+        seq = xp.take_along_axis(seq, sorter._data, -1)
+    if seq.ndim > 1 and (values.ndim != seq.ndim or values.shape[:-1] != seq.shape[:-1]):
+        raise RuntimeError(f"{name}: boundaries tensor should be 1 dimension or the first N-1 "
+                           f"dimensions of boundaries tensor and input value tensor must match, "
+                           f"but we got boundaries tensor {list(seq.shape)} and input value "
+                           f"tensor {list(values.shape)}")
+    seq, values = seq.astype(d, copy=False), values.astype(d, copy=False)
+    where = "right" if right else "left"
+    if seq.ndim <= 1:
+        idx = xp.searchsorted(seq, values, where)
+    else:  # one sorted row per leading index
+        rows_s, rows_v = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
+        idx = xp.stack([xp.searchsorted(a, b, where) for a, b in zip(rows_s, rows_v)])
+        idx = idx.reshape(values.shape)
+    y = _op._new_tensor(xp.asarray(idx, dtype=_INT32 if out_int32 else _INT64))
+    return y if out is None else _out(y, out)
+
+
+_INT32, _INT64 = np.dtype(np.int32), np.dtype(np.int64)
+
+
+def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False, out=None):
+    """The bucket of each value among 1-d sorted `boundaries` (searchsorted with the roles
+    swapped; right=True puts a value equal to a boundary after it)."""
+    if boundaries.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)

@@ -131,3 +131,45 @@ def test_unfold(shape, args):
 def test_unfold_bad():
     check_raises(lambda x: x.unfold(0, 5, 1), shapes=[(3,)])
     check_raises(lambda x: x.unfold(0, 2, 0), shapes=[(3,)])
+
+
+# ---- tril/triu indices, meshgrid, cartesian_prod ------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [(3, 3), (3, 4, 1), (4, 3, -1), (0, 3), (3, 5, -10), (2, 2, 5)])
+def test_tril_triu_indices(args):
+    for name in ("tril_indices", "triu_indices"):
+        want = getattr(torch, name)(*args)
+        got = getattr(ember, name)(*args)
+        assert str(got.dtype) == str(want.dtype) and tuple(got.shape) == tuple(want.shape)
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+    got = ember.tril_indices(3, 3, dtype=ember.int32)
+    assert got.dtype is ember.int32
+
+
+@pytest.mark.parametrize("indexing", ["ij", "xy"])
+def test_meshgrid(indexing):
+    for shapes in ([(3,), (2,)], [(3,), (2,), (4,)], [(), (2,)], [(1,), (0,)]):
+        def f(lib, *xs):
+            return lib.meshgrid(*xs, indexing=indexing)
+
+        e, t = check(f, shapes=shapes, grad2=True)
+        if all(len(sh) == 1 and sh[0] > 1 for sh in shapes):  # views: torch's strides
+            assert [g.stride() for g in e] == [g.stride() for g in t]
+    check(lambda lib, x, y: lib.meshgrid([x, y], indexing=indexing), shapes=[(3,), (2,)])
+
+
+def test_meshgrid_warns_and_errors_like_torch():
+    with pytest.warns(UserWarning, match="required to pass the indexing argument"):
+        ember.meshgrid(ember.ones(2), ember.ones(3))
+    check_raises(lambda lib, x, y: lib.meshgrid(x, y, indexing="bad"), shapes=[(2,), (3,)])
+    check_raises(lambda lib, x: lib.meshgrid(x, indexing="ij"), shapes=[(2, 2)])
+    check_raises(lambda lib, x, y: lib.meshgrid(x, y.double(), indexing="ij"),
+                 shapes=[(2,), (3,)])
+
+
+def test_cartesian_prod():
+    e, t = check(lambda lib, x, y: lib.cartesian_prod(x, y), shapes=[(3,), (2,)], grad2=True)
+    assert e.grad_fn.name() == t.grad_fn.name()
+    check(lambda lib, x, y, z: lib.cartesian_prod(x, y, z), shapes=[(2,), (2,), (3,)])
+    check(lambda lib, x: lib.cartesian_prod(x), shapes=[(4,)])

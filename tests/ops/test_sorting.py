@@ -177,3 +177,45 @@ def test_fuzz_bool_refused(fn):
 def test_fuzz_median_of_empty(dtype):
     check(lambda x: x.median(), shapes=[(0,)], dtype=dtype, grad=False)
     check(lambda x: x.nanmedian(), shapes=[(0,)], dtype=dtype, grad=False)
+
+
+# ---- searchsorted / bucketize ------------------------------------------------------------------
+
+
+def _ints(*values):
+    return np.array(values, dtype=np.int64)
+
+
+@pytest.mark.parametrize("kw", [{}, {"right": True}, {"side": "right"}, {"side": "left"},
+                                {"out_int32": True}], ids=str)
+def test_searchsorted(kw):
+    seq = np.array([1.0, 3.0, 3.0, 5.0, 7.0], np.float32)
+    vals = np.array([[3.0, 0.0], [7.5, 5.0]], np.float32)
+    check(lambda lib, s, v: lib.searchsorted(s, v, **kw), inputs=[seq, vals], grad=False)
+    rows = np.array([[1, 3, 5], [2, 4, 6]], np.int64)
+    check(lambda lib, s, v: lib.searchsorted(s, v, **kw), inputs=[rows, _ints(3, 4, 4, 7)
+                                                                  .reshape(2, 2)], grad=False)
+    check(lambda lib, s: lib.searchsorted(s, 4.0, **kw), inputs=[seq], grad=False)
+    check(lambda lib, s, v: lib.searchsorted(s, v, **kw), inputs=[seq, _ints(3, 6)], grad=False)
+    check(lambda lib, s, v, o: lib.searchsorted(s, v, sorter=o, **kw),
+          inputs=[np.array([5.0, 1.0, 3.0]), np.array([2.0, 4.0]), _ints(1, 2, 0)], grad=False)
+
+
+def test_searchsorted_errors():
+    seq = np.array([1.0, 3.0])
+    check_raises(lambda lib, s, v: lib.searchsorted(s, v, side="middle"),
+                 inputs=[seq, np.array([2.0])])
+    check_raises(lambda lib, s, v: lib.searchsorted(s, v, side="left", right=True),
+                 inputs=[seq, np.array([2.0])])
+    check_raises(lambda lib, s, v: lib.searchsorted(s, v),
+                 inputs=[np.array([[1, 3, 5], [2, 4, 6]]), _ints(3)])
+
+
+@pytest.mark.parametrize("kw", [{}, {"right": True}, {"out_int32": True}], ids=str)
+def test_bucketize(kw):
+    bounds = np.array([1.0, 3.0, 5.0, 7.0])
+    check(lambda lib, v, b: lib.bucketize(v, b, **kw),
+          inputs=[np.array([[1.0, 6.0], [3.0, 9.0]]), bounds], grad=False)
+    check(lambda lib, b: lib.bucketize(3.0, b, **kw), inputs=[bounds], grad=False)
+    check_raises(lambda lib, v, b: lib.bucketize(v, b, **kw),
+                 inputs=[np.array([1.0]), np.array([[1.0, 2.0]])])
