@@ -47,6 +47,18 @@ from ._dtype import (
     short,
     uint8,
 )
+from ._legacy_types import (
+    BFloat16Tensor,
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from ._printing import *
 from ._tensor import Tensor, strided
 from ._threads import (
@@ -145,7 +157,9 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
     "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
     "optim", "serialization", "utils", "testing", "distributed", "jit", "compile",
     "get_num_threads", "set_num_threads", "get_num_interop_threads", "set_num_interop_threads",
-    "pi", "e", "inf", "nan", "newaxis", "save", "load", "strided",
+    "pi", "e", "inf", "nan", "newaxis", "FloatTensor", "DoubleTensor", "HalfTensor",
+    "BFloat16Tensor", "ByteTensor", "CharTensor", "ShortTensor", "IntTensor", "LongTensor",
+    "BoolTensor", "save", "load", "strided",
     "alpha_dropout", "bilinear", "celu", "cdist", "cosine_similarity", "dropout", "group_norm",
     "hardshrink", "layer_norm", "log_softmax", "pairwise_distance", "pdist", "prelu", "rms_norm",
     "rrelu", "selu", "softmax", "threshold",

@@ -436,7 +436,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
             return "torch." + _legacy_type_name(self.dtype)
         if isinstance(dtype, str):
             dtype = _dtype_from_type_name(dtype)
-        return self.to(dtype)
+        return self.to(getattr(dtype, "dtype", dtype))  # a legacy type (FloatTensor) or a dtype
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)

@@ -196,7 +196,8 @@ def _check_int_range(arr, dtype) -> None:
     if dtype._category != 1 or arr.dtype.kind not in "iuf" or arr.size == 0:
         return
     info = np.iinfo(dtype.np_dtype)
-    lo = -_int(info.max) if info.min == 0 else _int(info.min)
+    # an unsigned type takes negative Python ints down to -max (they wrap); floats must fit
+    lo = -_int(info.max) if info.min == 0 and arr.dtype.kind != "f" else _int(info.min)
     if arr.min() < lo or arr.max() > info.max:
         raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
 
@@ -676,9 +677,11 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 
 
 def _legacy_tensor(*args, **kwargs):
-    """ember.Tensor(...) overloads: sizes give a zero-filled tensor, data a copy; default dtype."""
+    """ember.Tensor(...) overloads: sizes give a zero-filled tensor, data a copy; the default
+    dtype unless a legacy type (FloatTensor, LongTensor ...) passes its own."""
     device = kwargs.pop("device", None)
-    d = _dt.get_default_dtype().np_dtype
+    dtype = kwargs.pop("dtype", None)  # a legacy type's (FloatTensor ...); the default otherwise
+    d = _dt.to_numpy_dtype(dtype or _dt.get_default_dtype())
     if not args:
         arr = np.zeros((0,), d)
     elif all(isinstance(a, (_int, np.integer)) and not isinstance(a, _bool) for a in args):
@@ -690,7 +693,9 @@ def _legacy_tensor(*args, **kwargs):
         if isinstance(data, tuple) and type(data).__name__ == "Size":
             arr = np.zeros(tuple(data), d)
         else:
-            arr = np.array(_infer_array(data)[0], dtype=d)
+            src = _infer_array(data)[0]
+            _check_int_range(src, dtype or _dt.get_default_dtype())
+            arr = np.array(src, dtype=d)
     else:
         raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
     if device is not None:
