@@ -2,15 +2,20 @@
 torch also composes from other ops), computing through ember.ops.nn_misc."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .._dtype import result_type as _result_type
 from .._tensor import Tensor
 from ..ops import nn_misc as _ops
+from ..ops.creation import empty_like as _empty_like
 from ..ops.creation import tensor as _tensor
+from ..ops.creation import zeros_like as _zeros_like
 from ..ops.shape import broadcast_tensors as _broadcast_tensors
 
-__all__ = ["cdist", "cosine_similarity", "one_hot", "pad", "pairwise_distance", "pdist"]
+__all__ = ["cdist", "cosine_similarity", "gumbel_softmax", "one_hot", "pad", "pairwise_distance",
+           "pdist"]
 
 _CAP = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
         "int8": "Char", "uint8": "Byte", "int16": "Short", "int32": "Int", "int64": "Long",
@@ -145,3 +150,20 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, -1)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """Samples from the Gumbel-softmax distribution: softmax((logits + g) / tau) with Gumbel noise
+    g = -log(Exponential(1)), drawn as torch draws it; `hard` returns one-hot samples whose
+    gradient is the soft sample's (straight-through)."""
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", UserWarning,
+                      stacklevel=2)
+    gumbels = -_empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = _zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

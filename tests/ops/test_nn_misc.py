@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 import ember
 from tests.oracle import check, check_raises
@@ -199,3 +200,31 @@ def test_cdist(s1, s2, p):
 def test_cdist_identical_points():
     a = np.random.default_rng(0).uniform(size=(5, 3))
     check(lambda lib, x, y: _cdist(lib)(x, y), inputs=[a, a.copy()])
+
+
+# ---- gumbel_softmax (nn/_functional_misc.py) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("hard", [False, True])
+@pytest.mark.parametrize("tau,dim", [(1.0, -1), (0.5, 0), (2.0, 1)])
+def test_gumbel_softmax_same_draws_values_and_gradients(hard, tau, dim):
+    """The Gumbel noise comes from exponential_ after the same seed: equal samples, and in hard
+    mode the straight-through gradient of the soft sample."""
+    x = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+    g = np.random.default_rng(1).standard_normal((3, 4)).astype(np.float32)
+    results = []
+    for lib in (torch, ember):
+        lib.manual_seed(7)
+        t = lib.tensor(x, requires_grad=True)
+        y = lib.nn.functional.gumbel_softmax(t, tau=tau, hard=hard, dim=dim)
+        y.backward(lib.from_numpy(g))
+        results.append((y.detach().numpy(), t.grad.numpy(), type(y.grad_fn).__name__))
+    (ey, eg, en), (ty, tg, tn) = results[1], results[0]
+    np.testing.assert_allclose(ey, ty, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(eg, tg, rtol=1e-5, atol=1e-6)
+    assert en == tn
+
+
+def test_gumbel_softmax_eps_is_deprecated():
+    with pytest.warns(UserWarning, match="`eps` parameter is deprecated"):
+        ember.nn.functional.gumbel_softmax(ember.ones(2, 3), eps=1e-5)
