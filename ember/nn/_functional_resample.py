@@ -8,10 +8,15 @@ import warnings
 
 from .._tensor import Tensor
 from ..ops import resample as _ops
+from ..ops.creation import linspace as _linspace
+from ..ops.creation import ones as _ones
+from ..ops.creation import tensor as _tensor
+from ..ops.shape import stack as _stack
 from ._functional_pool import _ntuple, adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
-__all__ = ["channel_shuffle", "fold", "interpolate", "native_channel_shuffle", "pixel_shuffle",
-           "pixel_unshuffle", "unfold", "upsample", "upsample_bilinear", "upsample_nearest"]
+__all__ = ["affine_grid", "channel_shuffle", "fold", "interpolate", "native_channel_shuffle",
+           "pixel_shuffle", "pixel_unshuffle", "unfold", "upsample", "upsample_bilinear",
+           "upsample_nearest"]
 
 _MODE_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
 
@@ -260,3 +265,60 @@ def fold(input: Tensor, output_size: int | tuple[int, ...], kernel_size: int | t
             f"blocks {out[0]} * {out[1]} = {out[0] * out[1]}, but got "
             f"input.size(2)={input.shape[-1]}.")
     return _ops.fold(input, k, d, p, s, out, osz)
+
+
+# ---- affine_grid ---------------------------------------------------------------------------------
+
+_ALIGN_WARNING = (
+    "Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+    "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+    "grid_sample for details.")
+
+
+def _unit_steps(theta: Tensor, n: int, align_corners: bool) -> Tensor:
+    """n sampling positions across [-1, 1]: the corners' centres (align_corners) or the pixels'
+    centres; a single position is 0."""
+    if n <= 1:
+        return _tensor([0.0], dtype=theta.dtype)
+    r = _linspace(-1.0, 1.0, n, dtype=theta.dtype)
+    return r if align_corners else r * ((n - 1) / n)
+
+
+def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tensor:
+    """The sampling grid of a batch of affine maps: (N, H, W, 2) for 2-D (theta N x 2 x 3),
+    (N, D, H, W, 3) for 3-D (theta N x 3 x 4), in normalised [-1, 1] coordinates (x first)."""
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
+        align_corners = False
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    size = tuple(size)
+    if len(size) == 4:
+        if theta.dim() != 3 or tuple(theta.shape[-2:]) != (2, 3):
+            raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size "
+                             f"{size}. Got {theta.shape}.")
+        spatial = size[-2:]
+    elif len(size) == 5:
+        if theta.dim() != 3 or tuple(theta.shape[-2:]) != (3, 4):
+            raise ValueError(f"Expected a batch of 3D affine matrices of shape Nx3x4 for size "
+                             f"{size}. Got {theta.shape}.")
+        spatial = size[-3:]
+    else:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D "
+                                  f"affine transforms, respectively. Got size {size}.")
+    if align_corners and min(spatial) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids "
+                      "when align_corners=True. This is not an intended use case of affine_grid. "
+                      "See the documentation of affine_grid for details.", UserWarning,
+                      stacklevel=2)
+    if min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    # base[..., k] is the coordinate along the k-th spatial axis counted from the last (x first),
+    # and a trailing 1 so that theta's last column translates
+    axes = [_unit_steps(theta, n, align_corners) for n in reversed(spatial)]
+    grids = [a.reshape([-1 if j == len(spatial) - 1 - i else 1 for j in range(len(spatial))])
+             .expand(spatial) for i, a in enumerate(axes)]
+    base = _stack([*grids, _ones(spatial, dtype=theta.dtype)], dim=-1)
+    n = theta.shape[0]
+    grid = base.reshape(1, -1, len(spatial) + 1) @ theta.transpose(1, 2)
+    return grid.reshape(n, *spatial, len(spatial))

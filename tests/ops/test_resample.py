@@ -175,3 +175,31 @@ def test_grad_fn_names(fn):
     t = torch.zeros(1, 1, 4, 4, requires_grad=True)
     e = ember.zeros(1, 1, 4, 4, requires_grad=True)
     assert type(fn(ember, e).grad_fn).__name__ == type(fn(torch, t).grad_fn).__name__
+
+
+# ---- affine_grid (nn/_functional_resample.py) --------------------------------------------------
+
+
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("theta_shape,size", [((2, 2, 3), (2, 1, 3, 4)), ((1, 2, 3), (1, 3, 1, 5)),
+                                              ((2, 3, 4), (2, 1, 2, 3, 4)),
+                                              ((1, 3, 4), (1, 2, 1, 1, 3))], ids=str)
+def test_affine_grid(theta_shape, size, align_corners):
+    check(lambda lib, th: lib.nn.functional.affine_grid(th, size, align_corners=align_corners),
+          shapes=[theta_shape], grad2=True)
+    check(lambda lib, th: lib.nn.functional.affine_grid(th, size, align_corners=align_corners),
+          shapes=[theta_shape], dtype="float64")
+
+
+def test_affine_grid_warnings_and_errors():
+    th = ember.zeros(1, 2, 3)
+    with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+        ember.nn.functional.affine_grid(th, (1, 1, 2, 2))
+    with pytest.warns(UserWarning, match="unit-size grids"):
+        ember.nn.functional.affine_grid(th, (1, 1, 1, 2), align_corners=True)
+    f = lambda size: lambda lib, th: lib.nn.functional.affine_grid(th, size, align_corners=False)
+    check_raises(f((1, 1, 2, 3, 4)), shapes=[(1, 2, 3)])  # a 3-D size needs Nx3x4
+    check_raises(f((1, 1, 2, 3)), shapes=[(1, 3, 4)])
+    check_raises(f((1, 2, 3)), shapes=[(1, 2, 3)])  # neither 4-D nor 5-D
+    check_raises(f((1, 1, 0, 3)), shapes=[(1, 2, 3)])
+    check_raises(f((1, 1, 2, 3)), shapes=[(1, 2, 3)], dtype="int64")
