@@ -7,16 +7,18 @@ import math
 import warnings
 
 from .._tensor import Tensor
+from ..autograd.function import Function
 from ..ops import resample as _ops
 from ..ops.creation import linspace as _linspace
 from ..ops.creation import ones as _ones
 from ..ops.creation import tensor as _tensor
+from ..ops.creation import zeros as _zeros
 from ..ops.shape import stack as _stack
 from ._functional_pool import _ntuple, adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
-__all__ = ["affine_grid", "channel_shuffle", "fold", "interpolate", "native_channel_shuffle",
-           "pixel_shuffle", "pixel_unshuffle", "unfold", "upsample", "upsample_bilinear",
-           "upsample_nearest"]
+__all__ = ["affine_grid", "channel_shuffle", "fold", "grid_sample", "interpolate",
+           "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "unfold", "upsample",
+           "upsample_bilinear", "upsample_nearest"]
 
 _MODE_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
 
@@ -322,3 +324,93 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
     n = theta.shape[0]
     grid = base.reshape(1, -1, len(spatial) + 1) @ theta.transpose(1, 2)
     return grid.reshape(n, *spatial, len(spatial))
+
+
+# ---- grid_sample -------------------------------------------------------------------------------
+# Written with differentiable ember ops (gather, floor, clamp, fmod, where), so the gradients to
+# the input and to the grid, and second derivatives, come from autograd.
+
+
+def _source_coord(g: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """Grid values in [-1, 1] as pixel coordinates along one axis, after border or reflection
+    padding (zeros padding leaves them as they are: taps outside read 0)."""
+    x = (g + 1) / 2 * (size - 1) if align_corners else ((g + 1) * size - 1) / 2
+    if padding_mode == "border":
+        return x.clamp(0, size - 1)
+    if padding_mode == "reflection":
+        if align_corners:
+            x = _reflect(x, 0, 2 * (size - 1))
+        else:
+            x = _reflect(x, -1, 2 * size - 1).clamp(0, size - 1)
+    return x
+
+
+def _reflect(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
+    """Reflect coordinates into [twice_low / 2, twice_high / 2] as often as needed."""
+    if twice_low == twice_high:
+        return x * 0
+    low = twice_low / 2
+    span = (twice_high - twice_low) / 2
+    d = (x - low).abs()
+    extra = d.fmod(span)
+    flips = (d / span).floor().detach()
+    return ((flips.fmod(2) == 0) * (extra + low)
+            + (flips.fmod(2) != 0) * (span - extra + low))
+
+
+def _taps(input: Tensor, iy: Tensor, ix: Tensor) -> Tensor:
+    """input[n, :, iy, ix] for integer coordinate tensors (N, Ho, Wo), 0 where out of bounds."""
+    n, c, h, w = input.shape
+    inside = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
+    flat = (iy.clamp(0, h - 1) * w + ix.clamp(0, w - 1)).long()
+    index = flat.reshape(n, 1, -1).expand(n, c, flat[0].numel())
+    values = input.reshape(n, c, h * w).gather(2, index).reshape(n, c, *iy.shape[1:])
+    return values * inside.unsqueeze(1).to(input.dtype)
+
+
+class _ZeroGradTo(Function):
+    """`out` unchanged, with `other` in the graph receiving a zero gradient."""
+
+    @staticmethod
+    def forward(ctx, out, other):
+        ctx.shape, ctx.dtype = other.shape, other.dtype
+        return out.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, _zeros(ctx.shape, dtype=ctx.dtype)
+
+
+def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
+                align_corners: bool | None = None) -> Tensor:
+    """Sample 4-D `input` (N, C, H, W) at the normalised (x, y) points of `grid` (N, Ho, Wo, 2),
+    bilinearly or at the nearest pixel, with zeros, border or reflection padding."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
+                         f"'nearest' or 'bicubic', but got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
+                         f"'border', or 'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
+        align_corners = False
+    if input.dim() != 4 or mode == "bicubic":
+        raise NotImplementedError(f"ember's grid_sample samples 4-D inputs in 'bilinear' or "
+                                  f"'nearest' mode; got a {input.dim()}-D input in '{mode}' mode")
+    if grid.dim() != 4 or grid.shape[-1] != 2 or grid.shape[0] != input.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size 2 in last dimension and "
+                           f"the same batch size as input, but got grid with sizes "
+                           f"{list(grid.shape)} and input with sizes {list(input.shape)}")
+    h, w = input.shape[2], input.shape[3]
+    ix = _source_coord(grid[..., 0], w, padding_mode, align_corners)
+    iy = _source_coord(grid[..., 1], h, padding_mode, align_corners)
+    if mode == "nearest":  # piecewise constant in the grid: its gradient is zero, as in torch
+        out = _taps(input, iy.round().detach(), ix.round().detach())
+        return _ZeroGradTo.apply(out, grid) if grid.requires_grad else out
+    x0, y0 = ix.floor().detach(), iy.floor().detach()
+    wx, wy = ix - x0, iy - y0  # the weights of the far corners; gradients reach the grid here
+    out = 0
+    for dy, ry in ((0, 1 - wy), (1, wy)):
+        for dx, rx in ((0, 1 - wx), (1, wx)):
+            out = out + _taps(input, y0 + dy, x0 + dx) * (ry * rx).unsqueeze(1)
+    return out

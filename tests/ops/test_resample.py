@@ -203,3 +203,36 @@ def test_affine_grid_warnings_and_errors():
     check_raises(f((1, 2, 3)), shapes=[(1, 2, 3)])  # neither 4-D nor 5-D
     check_raises(f((1, 1, 0, 3)), shapes=[(1, 2, 3)])
     check_raises(f((1, 1, 2, 3)), shapes=[(1, 2, 3)], dtype="int64")
+
+
+# ---- grid_sample (nn/_functional_resample.py) --------------------------------------------------
+
+
+def _grid(shape, spread=1.3, seed=0):
+    """Sampling points in [-spread, spread]: inside and outside the image, off the pixel grid."""
+    return np.random.default_rng(seed).uniform(-spread, spread, shape).astype(np.float32)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_grid_sample(mode, padding_mode, align_corners):
+    x = np.random.default_rng(1).standard_normal((2, 3, 4, 5)).astype(np.float32)
+
+    def f(lib, x, g):
+        return lib.nn.functional.grid_sample(x, g, mode=mode, padding_mode=padding_mode,
+                                             align_corners=align_corners)
+
+    check(f, inputs=[x, _grid((2, 3, 6, 2))])
+    check(f, inputs=[x[:1, :, :1], _grid((1, 2, 2, 2))])  # a one-pixel-high image
+    check(f, inputs=[x.astype(np.float64), _grid((2, 2, 3, 2), seed=3).astype(np.float64)])
+
+
+def test_grid_sample_errors_and_warning():
+    f = lambda **kw: lambda lib, x, g: lib.nn.functional.grid_sample(x, g, align_corners=False,
+                                                                     **kw)
+    check_raises(f(mode="area"), shapes=[(1, 1, 2, 2), (1, 2, 2, 2)])
+    check_raises(f(padding_mode="wrap"), shapes=[(1, 1, 2, 2), (1, 2, 2, 2)])
+    check_raises(f(), shapes=[(1, 1, 2, 2), (1, 2, 2, 3)])  # grid's last dim must be 2
+    with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+        ember.nn.functional.grid_sample(ember.ones(1, 1, 2, 2), ember.zeros(1, 1, 1, 2))
