@@ -67,6 +67,7 @@ from ._threads import (
     set_num_interop_threads,
     set_num_threads,
 )
+from ._typename import typename
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
@@ -157,7 +158,7 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
     "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
     "optim", "serialization", "utils", "testing", "distributed", "jit", "compile",
     "get_num_threads", "set_num_threads", "get_num_interop_threads", "set_num_interop_threads",
-    "pi", "e", "inf", "nan", "newaxis", "FloatTensor", "DoubleTensor", "HalfTensor",
+    "pi", "e", "inf", "nan", "newaxis", "typename", "FloatTensor", "DoubleTensor", "HalfTensor",
     "BFloat16Tensor", "ByteTensor", "CharTensor", "ShortTensor", "IntTensor", "LongTensor",
     "BoolTensor", "save", "load", "strided",
     "alpha_dropout", "bilinear", "celu", "cdist", "cosine_similarity", "dropout", "group_norm",

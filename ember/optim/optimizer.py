@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import _dtype as _dt
 from .._tensor import Tensor, _new_tensor
+from .._typename import typename as _typename
 from ..autograd.grad_mode import enable_grad
 from ..backend import array_module
 from ..utils.hooks import RemovableHandle
@@ -559,9 +560,3 @@ def _share_size(share) -> int:
 
 def _size(p: Tensor) -> int:
     return p._data.size
-
-
-def _typename(obj) -> str:
-    module = type(obj).__module__
-    name = type(obj).__qualname__
-    return name if module in (None, "builtins") else f"{module}.{name}"

@@ -8,8 +8,8 @@ from collections import abc as container_abcs
 from itertools import chain, islice
 
 from ..._tensor import Tensor
+from ..._typename import typename as _typename
 from ..parameter import Parameter
-from ..utils._typename import _typename
 from .module import Module
 
 __all__ = [

@@ -9,11 +9,11 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ..._tensor import Tensor, _parse_to
+from ..._typename import typename as _typename
 from ...autograd import grad_mode
 from ...ops.creation import empty_like
 from ...utils.hooks import RemovableHandle
 from ..parameter import Buffer, Parameter
-from ..utils._typename import _typename
 from ._hooks import (  # noqa: F401 - the global registrars live here, as in torch
     _global_forward_hooks,
     _global_forward_pre_hooks,

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ..._tensor import Tensor
+from ..._typename import typename as _typename
 from ...ops.shape import cat as _cat
-from ._typename import _typename
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 

@@ -1,10 +1,10 @@
-"""torch.typename for nn's error messages (modules, containers, parameter utilities)."""
+"""torch.typename, for the error messages of nn and optim (below both, so neither imports up)."""
 from __future__ import annotations
 
-from ..._tensor import Tensor
+from ._tensor import Tensor
 
 
-def _typename(obj) -> str:
+def typename(obj) -> str:
     """torch.typename: 'torch.FloatTensor' for tensors, the qualified type name otherwise."""
     if isinstance(obj, Tensor):
         return obj.type()
