@@ -13,6 +13,7 @@ from ..ops.creation import linspace as _linspace
 from ..ops.creation import ones as _ones
 from ..ops.creation import tensor as _tensor
 from ..ops.creation import zeros as _zeros
+from ..ops.rearrange import meshgrid as _meshgrid
 from ..ops.shape import stack as _stack
 from ._functional_pool import _ntuple, adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
@@ -317,10 +318,8 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
         raise ValueError(f"Expected non-zero, positive output size. Got {size}")
     # base[..., k] is the coordinate along the k-th spatial axis counted from the last (x first),
     # and a trailing 1 so that theta's last column translates
-    axes = [_unit_steps(theta, n, align_corners) for n in reversed(spatial)]
-    grids = [a.reshape([-1 if j == len(spatial) - 1 - i else 1 for j in range(len(spatial))])
-             .expand(spatial) for i, a in enumerate(axes)]
-    base = _stack([*grids, _ones(spatial, dtype=theta.dtype)], dim=-1)
+    grids = _meshgrid(*[_unit_steps(theta, n, align_corners) for n in spatial], indexing="ij")
+    base = _stack([*reversed(grids), _ones(spatial, dtype=theta.dtype)], dim=-1)
     n = theta.shape[0]
     grid = base.reshape(1, -1, len(spatial) + 1) @ theta.transpose(1, 2)
     return grid.reshape(n, *spatial, len(spatial))
