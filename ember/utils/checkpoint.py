@@ -69,13 +69,19 @@ class CheckpointFunction(Function):
         return (None, None, *[a.grad if isinstance(a, Tensor) else None for a in args])
 
 
+def _reentrant(use_reentrant) -> bool:
+    """torch's default (True) when the caller left use_reentrant out, with torch's warning."""
+    if use_reentrant is None:
+        warnings.warn(_REENTRANT_WARNING, UserWarning, stacklevel=3)
+        return True
+    return use_reentrant
+
+
 def checkpoint(function, *args, use_reentrant=None, context_fn=None,
                determinism_check: str = "default", debug: bool = False, early_stop: bool = True,
                **kwargs):
     """`function(*args, **kwargs)`, recomputed in backward instead of keeping its activations."""
-    if use_reentrant is None:
-        warnings.warn(_REENTRANT_WARNING, UserWarning, stacklevel=2)
-        use_reentrant = True
+    use_reentrant = _reentrant(use_reentrant)
     preserve = kwargs.pop("preserve_rng_state", True)
     if not use_reentrant:
         return function(*args, **kwargs)
@@ -91,9 +97,7 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=None,
 def checkpoint_sequential(functions, segments: int, input, use_reentrant=None, **kwargs):
     """Split a Sequential (or a list of modules) into `segments` chunks and checkpoint every chunk
     but the last, which runs normally."""
-    if use_reentrant is None:
-        warnings.warn(_REENTRANT_WARNING, UserWarning, stacklevel=2)
-        use_reentrant = True
+    use_reentrant = _reentrant(use_reentrant)
     preserve = kwargs.pop("preserve_rng_state", True)
     if kwargs:
         raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
