@@ -97,8 +97,10 @@ from .nn.functional import (
 )
 from .ops import binary as _binary
 from .ops import comparison as _comparison
+from .ops import complex as _complex
 from .ops import conversion as _conversion
 from .ops import creation as _creation
+from .ops import decomposition as _decomposition
 from .ops import elementwise as _elementwise
 from .ops import indexing as _indexing
 from .ops import inplace as _inplace
@@ -107,11 +109,15 @@ from .ops import rearrange as _rearrange
 from .ops import reduction as _reduction
 from .ops import shape as _shape
 from .ops import sorting as _sorting
+from .ops import spectral as _spectral
 from .ops import unary as _unary
+from .ops import windows as _windows
 from .ops.binary import *
 from .ops.comparison import *
+from .ops.complex import *
 from .ops.conversion import *
 from .ops.creation import *
+from .ops.decomposition import *
 from .ops.elementwise import *
 from .ops.indexing import *
 from .ops.inplace import *
@@ -120,7 +126,9 @@ from .ops.rearrange import *
 from .ops.reduction import *
 from .ops.shape import *
 from .ops.sorting import *
+from .ops.spectral import *
 from .ops.unary import *
+from .ops.windows import *
 from .random import *
 from .serialization import load, save
 from .size import Size
@@ -174,4 +182,21 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
 ] + (_binary.__all__ + _comparison.__all__ + _conversion.__all__ + _creation.__all__ +
      _elementwise.__all__ + _indexing.__all__ + _inplace.__all__ + _linalg.__all__ +
      _rearrange.__all__ + _reduction.__all__ + _shape.__all__ + _sorting.__all__ +
-     _unary.__all__ + _random.__all__ + _printing.__all__)
+     _unary.__all__ + _random.__all__ + _printing.__all__ + _complex.__all__ +
+     _decomposition.__all__ + _spectral.__all__ + _windows.__all__)
+
+# torch's sub-namespaces that pull in more code than `import ember` should pay for load on first
+# touch (`ember.linalg`, `torch.fft` through as_torch); `import ember.linalg` works as usual.
+_LAZY_SUBMODULES = frozenset({"amp", "distributions", "fft", "func", "hub", "linalg", "onnx",
+                              "signal", "special"})
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")

@@ -10,7 +10,9 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._printing import tensor_repr
+from ._tensor_methods.complex import ComplexMethods
 from ._tensor_methods.creation import CreationMethods
+from ._tensor_methods.decomposition import DecompositionMethods
 from ._tensor_methods.elementwise import ElementwiseMethods
 from ._tensor_methods.indexing import IndexingMethods
 from ._tensor_methods.linalg import LinalgMethods
@@ -53,7 +55,7 @@ _COMPARABLE = (int, float, np.number, np.bool_, np.ndarray)  # and Tensor, added
 
 
 class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods,
-             CreationMethods, RandomMethods):
+             CreationMethods, RandomMethods, ComplexMethods, DecompositionMethods):
     """An n-dimensional array on a device, with an optional autograd history."""
 
     # The fields every op or view touches are slots; the rest default on the class and are set

@@ -1,0 +1,4 @@
+"""Fourier transforms (the kernels behind torch.fft) and stft/istft."""
+from __future__ import annotations
+
+__all__: list[str] = []
