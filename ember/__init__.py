@@ -192,6 +192,9 @@ _LAZY_SUBMODULES = frozenset({"amp", "distributions", "fft", "func", "hub", "lin
 
 
 def __getattr__(name: str):
+    if name == "autocast":  # torch.autocast lives in torch.amp
+        from .amp import autocast
+        return autocast
     if name in _LAZY_SUBMODULES:
         import importlib
         try:
