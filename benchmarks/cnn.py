@@ -34,6 +34,20 @@ def bench_conv3x3_64_fwd_bwd(torch):
     return step
 
 
+def bench_conv3x3_stride2_fwd_bwd(torch):
+    """conv2d 3x3 64->128, stride 2, padding 1 on 32x64x56x56: forward + backward (a ResNet
+    downsampling conv)."""
+    x = _uniform(torch, (32, 64, 56, 56)).requires_grad_(True)
+    w = _uniform(torch, (128, 64, 3, 3), 1, 0.05).requires_grad_(True)
+    up = _uniform(torch, (32, 128, 28, 28), 3)
+    conv2d = torch.nn.functional.conv2d
+
+    def step():
+        x.grad = w.grad = None
+        conv2d(x, w, None, stride=2, padding=1).backward(up)
+    return step
+
+
 def _pool2(torch, x):
     """2x2 max pooling via F.max_pool2d when the framework has it, else a reshape-mean."""
     F = torch.nn.functional

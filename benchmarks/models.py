@@ -68,8 +68,7 @@ def _basic_block(torch, cin, cout, stride):
     return BasicBlock()
 
 
-def bench_resnet_small(torch):
-    """CIFAR-style ResNet-18 (4 stages x 2 basic blocks, widths 16-128) on 16x3x32x32, SGD step."""
+def _resnet_small_step(torch, batch):
     nn = torch.nn
     torch.manual_seed(0)
     blocks, cin = [], 16
@@ -79,5 +78,46 @@ def bench_resnet_small(torch):
     model = nn.Sequential(nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
                           *blocks, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10))
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
-    x, y = torch.randn(16, 3, 32, 32), torch.randint(0, 10, (16,))
+    x, y = torch.randn(batch, 3, 32, 32), torch.randint(0, 10, (batch,))
+    return _train_step(torch, model, opt, x, y)
+
+
+def bench_resnet_small(torch):
+    """CIFAR-style ResNet-18 (4 stages x 2 basic blocks, widths 16-128) on 16x3x32x32, SGD step."""
+    return _resnet_small_step(torch, 16)
+
+
+def bench_resnet_small_b32(torch):
+    """The same CIFAR-style ResNet-18 training step at batch 32."""
+    return _resnet_small_step(torch, 32)
+
+
+def _inverted_residual(torch, channels, expand):
+    """MobileNet v2's block: 1x1 expand, 3x3 depthwise, 1x1 project, residual add."""
+    nn = torch.nn
+    hidden = channels * expand
+
+    class InvertedResidual(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(
+                nn.Conv2d(channels, hidden, 1, bias=False), nn.BatchNorm2d(hidden), nn.ReLU6(),
+                nn.Conv2d(hidden, hidden, 3, 1, 1, groups=hidden, bias=False),
+                nn.BatchNorm2d(hidden), nn.ReLU6(),
+                nn.Conv2d(hidden, channels, 1, bias=False), nn.BatchNorm2d(channels))
+
+        def forward(self, x):
+            return x + self.body(x)
+    return InvertedResidual()
+
+
+def bench_mobilenet_blocks(torch):
+    """Four MobileNet v2 inverted-residual blocks (32 ch, expand 6; 1x1-conv heavy) on
+    16x32x28x28, linear head, SGD step."""
+    nn = torch.nn
+    torch.manual_seed(0)
+    model = nn.Sequential(*[_inverted_residual(torch, 32, 6) for _ in range(4)],
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    x, y = torch.randn(16, 32, 28, 28), torch.randint(0, 10, (16,))
     return _train_step(torch, model, opt, x, y)

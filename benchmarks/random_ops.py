@@ -63,6 +63,20 @@ def bench_randperm_10000(torch):
     return lambda: torch.randperm(10_000)
 
 
+def bench_multinomial_1000x100(torch):
+    """multinomial of 1000 rows of 100 weights, 10 draws each without replacement."""
+    torch.manual_seed(0)
+    probs = torch.rand(1000, 100)
+    return lambda: torch.multinomial(probs, 10)
+
+
+def bench_bernoulli_1m(torch):
+    """bernoulli_(0.3) in place on 1M float32 (a dropout mask)."""
+    torch.manual_seed(0)
+    x = torch.empty(1_000_000)
+    return lambda: x.bernoulli_(0.3)
+
+
 def bench_rand_small(torch):
     """rand(10): per-call overhead."""
     torch.manual_seed(0)
