@@ -139,7 +139,7 @@ def _spawn(module_name: str, name: str, lib: str, threads: int, cores: list[int]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=900,
                           check=False, preexec_fn=lambda: os.sched_setaffinity(0, cores))
     if proc.returncode != 0:
-        tail = (proc.stderr.strip().splitlines() or ["exit status %d" % proc.returncode])[-1]
+        tail = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
         return {"error": tail}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -188,12 +188,12 @@ def _machine() -> str:
 
 
 def _markdown(tables: dict, meta: dict) -> str:
-    out = [f"Measured {meta['date']} on {meta['machine']}; load average {meta['load_before']} "
-           f"before, {meta['load_after']} after; {meta['rounds']} rounds, cores {meta['cores']}.",
+    out = [(f"Measured {meta['date']} on {meta['machine']}; load average {meta['load_before']} "
+           f"before, {meta['load_after']} after; {meta['rounds']} rounds, cores {meta['cores']}."),
            ""]
     for threads, rows in tables.items():
-        out += [f"**{threads} thread{'s' if threads > 1 else ''}** (each framework in its own "
-                "process)", "",
+        out += [(f"**{threads} thread{'s' if threads > 1 else ''}** (each framework in its own "
+                "process)"), "",
                 "| workload | ember | torch | ember/torch (round spread) | peak MB ember / torch |",
                 "| --- | ---: | ---: | ---: | ---: |"]
         for row in rows:
@@ -238,7 +238,7 @@ def main(argv=None) -> int:
     allowed = sorted(os.sched_getaffinity(0))
     cores = ([int(c) for c in args.cores.split(",")] if args.cores
              else allowed[:max(thread_counts)])
-    meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    meta = {"date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": _machine(), "python": platform.python_version(),
             "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
             "rounds": args.rounds, "repeats": args.repeats, "cores": ",".join(map(str, cores))}
