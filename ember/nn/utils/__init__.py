@@ -1,16 +1,14 @@
 """ember.nn.utils: gradient clipping, parameter/vector conversion, parametrizations, weight and
-spectral normalisation, conv/linear + batch-norm fusion, skip_init, functional calls."""
+spectral normalisation, conv/linear + batch-norm fusion, skip_init, functional calls.
+
+The helpers that build on nn.modules (parametrize and everything after it below) load on first
+use: nn.modules.rnn imports this package for packing, so importing them here would be a circle.
+"""
 from __future__ import annotations
 
-from . import (  # noqa: F401
-    clip_grad,
-    convert_parameters,
-    fusion,
-    parametrizations,
-    parametrize,
-    rnn,
-    stateless,
-)
+import importlib
+
+from . import clip_grad, convert_parameters, rnn  # noqa: F401
 from .clip_grad import (
     clip_grad_norm,
     clip_grad_norm_,
@@ -22,15 +20,22 @@ from .convert_parameters import (
     parameters_to_vector,
     vector_to_parameters,
 )
-from .fusion import (
-    fuse_conv_bn_eval,
-    fuse_conv_bn_weights,
-    fuse_linear_bn_eval,
-    fuse_linear_bn_weights,
-)
-from .init import skip_init
-from .spectral_norm import remove_spectral_norm, spectral_norm
-from .weight_norm import remove_weight_norm, weight_norm
+
+_LAZY = {
+    "fusion": None, "parametrizations": None, "parametrize": None, "stateless": None,
+    "fuse_conv_bn_eval": "fusion", "fuse_conv_bn_weights": "fusion",
+    "fuse_linear_bn_eval": "fusion", "fuse_linear_bn_weights": "fusion", "skip_init": "init",
+    "remove_spectral_norm": "_spectral_norm_hook", "spectral_norm": "_spectral_norm_hook",
+    "remove_weight_norm": "_weight_norm_hook", "weight_norm": "_weight_norm_hook",
+}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'ember.nn.utils' has no attribute '{name}'")
+    module = importlib.import_module(f"{__name__}.{_LAZY[name] or name}")
+    return module if _LAZY[name] is None else getattr(module, name)
+
 
 __all__ = [
     "clip_grad_norm",
