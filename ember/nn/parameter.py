@@ -88,6 +88,13 @@ class Buffer(Tensor, metaclass=_BufferMeta):
 class UninitializedParameter(Parameter):
     """Placeholder for lazy modules (shape unknown until the first forward)."""
 
+    cls_to_become = Parameter
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        """Become a Parameter of `shape` (uninitialised values) in place."""
+        self.data = empty(shape, dtype=dtype or self.dtype)
+        self.__class__ = self.cls_to_become
+
     def __new__(cls, requires_grad: bool = True, device=None, dtype=None):
         return super().__new__(cls, empty(0, dtype=dtype), requires_grad)
 
@@ -112,3 +119,8 @@ class UninitializedBuffer(Tensor):
 
     def __repr__(self) -> str:
         return "<UninitializedBuffer>"
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        """Become a plain Tensor of `shape` (uninitialised values) in place."""
+        self._data = empty(shape, dtype=dtype or self.dtype)._data
+        self.__class__ = Tensor

@@ -1,4 +1,5 @@
-"""Convolution layers: Conv1d/2d/3d and ConvTranspose1d/2d/3d, PyTorch's parameters, init and repr.
+"""Convolution layers: Conv1d/2d/3d, ConvTranspose1d/2d/3d and their Lazy forms, PyTorch's
+parameters, init and repr.
 
 The arithmetic lives in ops.conv; non-zero padding modes pad through F.pad first, as PyTorch does.
 """
@@ -10,11 +11,13 @@ from ...autograd.grad_mode import no_grad
 from ...ops import creation as _creation
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-           "ConvTranspose3d"]
+           "ConvTranspose3d", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
+           "LazyConvTranspose2d", "LazyConvTranspose3d"]
 
 def _ntuple(value, n: int) -> tuple:
     if isinstance(value, (tuple, list)):
@@ -228,3 +231,87 @@ class ConvTranspose3d(_ConvTransposeNd):
 
     _nd = 3
     _fn = staticmethod(F.conv_transpose3d)
+
+
+class _LazyConvXdMixin(LazyModuleMixin):
+    """in_channels from the first input: weight (and bias) become real, then initialised."""
+
+    def _lazy_setup(self, out_channels: int, bias: bool, device, dtype) -> None:
+        kw = {"device": device, "dtype": dtype}
+        self.weight = UninitializedParameter(**kw)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(**kw)
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def _get_in_channels(self, input) -> int:
+        batched, unbatched = self._nd + 2, self._nd + 1
+        if input.dim() not in (unbatched, batched):
+            raise RuntimeError(f"Expected {unbatched}D (unbatched) or {batched}D (batched) input "
+                               f"to {self.__class__.__name__}, but got input of size: "
+                               f"{input.shape}")
+        return input.shape[1] if input.dim() == batched else input.shape[0]
+
+    def initialize_parameters(self, input, *args, **kwargs) -> None:
+        if not self.has_uninitialized_params():
+            return
+        self.in_channels = self._get_in_channels(input)
+        if self.in_channels % self.groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if self.transposed:
+            shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+        else:
+            shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+        self.weight.materialize(shape)
+        if self.bias is not None:
+            self.bias.materialize((self.out_channels,))
+        self.reset_parameters()
+
+
+def _lazy_conv(base):
+    """LazyConvNd: base's constructor without in_channels."""
+
+    class LazyConv(_LazyConvXdMixin, base):
+        cls_to_become = base
+
+        def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                     bias=True, padding_mode="zeros", device=None, dtype=None) -> None:
+            base.__init__(self, 0, 0, kernel_size, stride, padding, dilation, groups, False,
+                          padding_mode, device, dtype)
+            self._lazy_setup(out_channels, bias, device, dtype)
+    return LazyConv
+
+
+def _lazy_conv_transpose(base):
+    """LazyConvTransposeNd: base's constructor without in_channels."""
+
+    class LazyConvTranspose(_LazyConvXdMixin, base):
+        cls_to_become = base
+
+        def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+                     groups=1, bias=True, dilation=1, padding_mode="zeros", device=None,
+                     dtype=None) -> None:
+            base.__init__(self, 0, 0, kernel_size, stride, padding, output_padding, groups,
+                          False, dilation, padding_mode, device, dtype)
+            self._lazy_setup(out_channels, bias, device, dtype)
+    return LazyConvTranspose
+
+
+def _named(cls, name: str, doc: str):
+    cls.__name__ = cls.__qualname__ = name
+    cls.__doc__ = doc
+    return cls
+
+
+LazyConv1d = _named(_lazy_conv(Conv1d), "LazyConv1d", "Conv1d with in_channels from the input.")
+LazyConv2d = _named(_lazy_conv(Conv2d), "LazyConv2d", "Conv2d with in_channels from the input.")
+LazyConv3d = _named(_lazy_conv(Conv3d), "LazyConv3d", "Conv3d with in_channels from the input.")
+LazyConvTranspose1d = _named(_lazy_conv_transpose(ConvTranspose1d), "LazyConvTranspose1d",
+                             "ConvTranspose1d with in_channels from the input.")
+LazyConvTranspose2d = _named(_lazy_conv_transpose(ConvTranspose2d), "LazyConvTranspose2d",
+                             "ConvTranspose2d with in_channels from the input.")
+LazyConvTranspose3d = _named(_lazy_conv_transpose(ConvTranspose3d), "LazyConvTranspose3d",
+                             "ConvTranspose3d with in_channels from the input.")

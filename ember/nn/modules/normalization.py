@@ -1,5 +1,5 @@
-"""Normalization layers: BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, LayerNorm, GroupNorm, RMSNorm,
-LocalResponseNorm. Parameters, buffers and repr as PyTorch's; the formulas live in
+"""Normalization layers: BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d (and their Lazy forms), LayerNorm,
+GroupNorm, RMSNorm, LocalResponseNorm. Parameters, buffers and repr as PyTorch's; the formulas live in
 ops.normalization.
 """
 from __future__ import annotations
@@ -11,11 +11,14 @@ from ... import _dtype
 from ...ops import creation as _creation
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedBuffer, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "InstanceNorm1d",
-           "InstanceNorm2d", "InstanceNorm3d", "LayerNorm", "LocalResponseNorm", "RMSNorm"]
+           "InstanceNorm2d", "InstanceNorm3d", "LayerNorm", "LazyBatchNorm1d", "LazyBatchNorm2d",
+           "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d",
+           "LocalResponseNorm", "RMSNorm"]
 
 
 def _factory(device, dtype):
@@ -269,3 +272,51 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class _LazyNormBase(LazyModuleMixin):
+    """num_features from the first input (its dim 1); then parameters and statistics are made."""
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 device=None, dtype=None, *, bias=True) -> None:
+        kw = _factory(device, dtype)
+        self.cls_to_become.__init__(self, 0, eps, momentum, False, False, device, dtype)
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        if affine:
+            self.weight = UninitializedParameter(**kw)
+            if bias:
+                self.bias = UninitializedParameter(**kw)
+        if track_running_stats:
+            self.running_mean = UninitializedBuffer(**kw)
+            self.running_var = UninitializedBuffer(**kw)
+            self.num_batches_tracked = _creation.tensor(0, dtype=_dtype.int64, device=device)
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.num_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs) -> None:
+        if not self.has_uninitialized_params():
+            return
+        self.num_features = input.shape[1]
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            t = getattr(self, name)
+            if t is not None:
+                t.materialize((self.num_features,))
+        self.reset_parameters()
+
+
+def _lazy_norm(base, name: str):
+    cls = type(name, (_LazyNormBase, base), {"cls_to_become": base, "__module__": __name__,
+                                             "__doc__": f"{base.__name__} with num_features "
+                                                        "from the input."})
+    return cls
+
+
+LazyBatchNorm1d = _lazy_norm(BatchNorm1d, "LazyBatchNorm1d")
+LazyBatchNorm2d = _lazy_norm(BatchNorm2d, "LazyBatchNorm2d")
+LazyBatchNorm3d = _lazy_norm(BatchNorm3d, "LazyBatchNorm3d")
+LazyInstanceNorm1d = _lazy_norm(InstanceNorm1d, "LazyInstanceNorm1d")
+LazyInstanceNorm2d = _lazy_norm(InstanceNorm2d, "LazyInstanceNorm2d")
+LazyInstanceNorm3d = _lazy_norm(InstanceNorm3d, "LazyInstanceNorm3d")
