@@ -9,7 +9,7 @@ import math
 import os
 
 import torch
-import torch.nn as nn
+import torch.nn as nn  # noqa: PLR0402 - written as tutorials write it
 
 TEXT = ("the quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat and "
         "the bird sings a song about the sun and the moon and the stars above the hills ") * 4

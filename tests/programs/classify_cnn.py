@@ -8,7 +8,7 @@ import argparse
 import os
 
 import torch
-import torch.nn as nn
+import torch.nn as nn  # noqa: PLR0402 - written as tutorials write it
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 from torch.utils.tensorboard import SummaryWriter
