@@ -21,6 +21,7 @@ import os
 import pickle
 import struct
 import sys
+import types
 import zipfile
 
 import numpy as np
@@ -30,6 +31,7 @@ from . import _unpickler
 from ._checkpoint_zip import ZipCheckpoint, save_to_path
 from ._checkpoint_zip import invalid as _invalid
 from ._tensor import Tensor, _contiguous_strides, _new_tensor
+from ._torch_names import ember_object, torch_name
 from ._unpickler import StorageType
 from .device import device as _device
 from .size import Size
@@ -146,8 +148,25 @@ class _Pickler(pickle._Pickler):
     def _save_dtype(self, obj) -> None:
         self.save(_G_DTYPE[obj.name])  # a dtype is the global torch.<name>, as torch pickles it
 
+    def save_global(self, obj, name=None) -> None:
+        """ember classes and functions under torch's names (torch.nn.modules.linear.Linear)."""
+        named = torch_name(obj)
+        if named is None:
+            pickle._Pickler.save_global(self, obj, name)
+            return
+        self.write(pickle.GLOBAL + f"{named[0]}\n{named[1]}\n".encode())
+        self.memoize(obj)
+
+    def _save_class(self, obj) -> None:
+        if torch_name(obj) is None:
+            pickle._Pickler.save_type(self, obj)
+        else:
+            self.save_global(obj)
+
     dispatch[_Global] = _save_global_ref
     dispatch[_dt.dtype] = _save_dtype
+    dispatch[type] = _save_class
+    dispatch[types.FunctionType] = save_global
 
     def persistent_id(self, obj):
         return obj.pid if obj.__class__ is _StorageRef else None
@@ -494,7 +513,10 @@ def _find_class(module: str, name: str):
     key = (module, name)
     obj = (_unpickler.SAFE_BUILTINS.get(key) or _TORCH_NAMES.get(key)
            or _user_globals.get(key))
-    if obj is None:
+    if obj is None:  # a torch path whose ember object the user allowed (torch.nn...Linear)
+        mapped = ember_object(module, name)
+        if mapped is not None and any(mapped is v for v in _user_globals.values()):
+            return mapped
         raise _unpickler.forbidden(module, name)
     return obj
 
@@ -509,6 +531,8 @@ class _FullUnpickler(pickle.Unpickler):
 
     def find_class(self, module, name):
         obj = _TORCH_NAMES.get((module, name))
+        if obj is None:
+            obj = ember_object(module, name)  # torch's classes and functions as ember's
         if obj is not None:
             return obj
         return super().find_class(module, name)
