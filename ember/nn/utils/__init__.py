@@ -22,7 +22,8 @@ from .convert_parameters import (
 )
 
 _LAZY = {
-    "fusion": None, "parametrizations": None, "parametrize": None, "stateless": None,
+    "fusion": None, "parametrizations": None, "parametrize": None, "prune": None,
+    "stateless": None,
     "fuse_conv_bn_eval": "fusion", "fuse_conv_bn_weights": "fusion",
     "fuse_linear_bn_eval": "fusion", "fuse_linear_bn_weights": "fusion", "skip_init": "init",
     "remove_spectral_norm": "_spectral_norm_hook", "spectral_norm": "_spectral_norm_hook",
