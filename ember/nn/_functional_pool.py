@@ -12,8 +12,9 @@ from ..ops.activation import relu
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d",
-           "adaptive_max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d",
-           "lp_pool1d", "lp_pool2d", "max_pool1d", "max_pool1d_with_indices", "max_pool2d",
+           "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d",
+           "adaptive_max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d",
+           "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_pool1d", "max_pool1d_with_indices", "max_pool2d",
            "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices", "max_unpool1d",
            "max_unpool2d", "max_unpool3d"]
 
@@ -83,7 +84,7 @@ def _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name, ki
 def _max_pool(input, nd, kernel_size, stride, padding, dilation, ceil_mode, name,
               return_indices=True):
     x = input._data
-    if x.dtype.kind == "b" or (nd == 1 and x.dtype.kind != "f"):
+    if x.dtype.kind == "b" or (nd == 1 and x.dtype.kind not in "fV"):  # V: ml_dtypes' bf16
         raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
     k, s, p, d, out = _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name)
     return _ops.max_pool(input, nd, k, s, p, d, out, return_indices)
@@ -149,7 +150,7 @@ def max_pool3d(input: Tensor, kernel_size: int | tuple[int, ...],
 def _avg_pool(input, nd, kernel_size, stride, padding, ceil_mode, count_include_pad,
               divisor_override, name):
     x = input._data
-    if x.dtype.kind == "b" or (nd == 1 and x.dtype.kind != "f"):
+    if x.dtype.kind == "b" or (nd == 1 and x.dtype.kind not in "fV"):  # V: ml_dtypes' bf16
         raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
     k, s, p, _, out = _geometry(x, nd, kernel_size, stride, padding, 1, ceil_mode, name, "avg")
     if divisor_override is not None and divisor_override == 0:
@@ -207,7 +208,7 @@ def _adaptive_sizes(x, nd, output_size, name):
 
 def _adaptive_avg(input, nd, output_size, name):
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fV":  # V: ml_dtypes' bfloat16
         raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
     _, out = _adaptive_sizes(x, nd, output_size, name)
     return _ops.adaptive_avg_pool(input, nd, out)
@@ -230,7 +231,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size: int | tuple[int, ...]) -> Te
 
 def _adaptive_max(input, nd, output_size, name):
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fV":  # V: ml_dtypes' bfloat16
         raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype}\'')
     _, out = _adaptive_sizes(x, nd, output_size, name)
     return _ops.adaptive_max_pool(input, nd, out)
@@ -248,6 +249,12 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size: int | tuple[int
     return _adaptive_max(input, 2, output_size, "adaptive_max_pool2d")
 
 
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: int | tuple[int, ...],
+                                     return_indices: bool = True) -> tuple[Tensor, Tensor]:
+    """Adaptive 3-d max pool returning (values, indices)."""
+    return _adaptive_max(input, 3, output_size, "adaptive_max_pool3d")
+
+
 def adaptive_max_pool1d(input: Tensor, output_size: int | tuple[int, ...],
                         return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """Max pool to a fixed output length."""
@@ -262,12 +269,19 @@ def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int, ...],
     return r if return_indices else r[0]
 
 
+def adaptive_max_pool3d(input: Tensor, output_size: int | tuple[int, ...],
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max pool to a fixed (D, H, W); None keeps that input size."""
+    r = _adaptive_max(input, 3, output_size, "adaptive_max_pool3d")
+    return r if return_indices else r[0]
+
+
 # ---- lp pools ---------------------------------------------------------------------------------
 
 
 def _lp_pool(input, nd, norm_type, kernel_size, stride, ceil_mode):
     k = _ntuple(kernel_size, nd, "kernel_size")
-    pool = avg_pool1d if nd == 1 else avg_pool2d
+    pool = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[nd]
     kk = k[0] if nd == 1 else k
     if stride is not None:
         out = pool(input.pow(norm_type), kk, stride, 0, ceil_mode)
@@ -286,6 +300,12 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size: int | tuple[int, ...
               stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Tensor:
     """2-d power-average pool: (sum x^p over the window)^(1/p)."""
     return _lp_pool(input, 2, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input: Tensor, norm_type: float, kernel_size: int | tuple[int, ...],
+              stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Tensor:
+    """3-d power-average pool: (sum x^p over the window)^(1/p)."""
+    return _lp_pool(input, 3, norm_type, kernel_size, stride, ceil_mode)
 
 
 def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, name):

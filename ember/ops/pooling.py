@@ -178,11 +178,12 @@ _MAX_NODES = {1: _named(_MaxByIndex, "MaxPool2DWithIndicesBackward0"),
               2: _named(_MaxByIndex, "MaxPool2DWithIndicesBackward0"),
               3: _named(_MaxByIndex, "MaxPool3DWithIndicesBackward0")}
 _AMAX_NODES = {1: _named(_MaxByIndex, "AdaptiveMaxPool2DBackward0"),
-               2: _named(_MaxByIndex, "AdaptiveMaxPool2DBackward0")}
+               2: _named(_MaxByIndex, "AdaptiveMaxPool2DBackward0"),
+               3: _named(_MaxByIndex, "AdaptiveMaxPool3DBackward0")}
 
 
 def _lowest(dtype):
-    if dtype.kind == "f":
+    if dtype.kind == "f" or dtype.name == "bfloat16":  # ml_dtypes' bfloat16 has kind 'V'
         return -np.inf
     if dtype.kind == "b":
         return False
@@ -264,7 +265,7 @@ class _AvgGeom:
 
 def _divide(sums, g: _AvgGeom, inplace=False):
     div = g.override if g.override is not None else g.div
-    if sums.dtype.kind != "f":
+    if sums.dtype.kind not in "fV":  # integers (V: ml_dtypes' bfloat16 is a float)
         xp = array_module(sums)
         return (xp.sign(sums) * (xp.abs(sums) // div)).astype(sums.dtype, copy=False)
     if g.override is None:
@@ -379,6 +380,8 @@ class _SepLinear(Op):
                 y = acc
             else:
                 y = xp.moveaxis(xp.matmul(xp.moveaxis(y, axis, -1), m.T), -1, axis)
+        if y.dtype != x.dtype:  # NumPy's bfloat16 matmul answers in float32
+            y = y.astype(x.dtype)
         return xp.ascontiguousarray(y) if y is not x else y.copy()
 
     @staticmethod

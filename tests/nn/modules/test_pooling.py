@@ -27,6 +27,10 @@ CASES = [
     ("AdaptiveMaxPool2d", ((3, 4),), {}, (2, 3, 7, 6)),
     ("LPPool1d", (2, 3), {}, (2, 3, 9)),
     ("LPPool2d", (3, (2, 2)), {"stride": 1, "ceil_mode": True}, (2, 3, 5, 5)),
+    ("AdaptiveMaxPool3d", ((2, None, 3),), {"return_indices": True}, (1, 2, 5, 4, 7)),
+    ("AdaptiveMaxPool3d", (1,), {}, (2, 4, 3, 3)),
+    ("LPPool3d", (2, 2), {}, (1, 2, 4, 4, 4)),
+    ("LPPool3d", (1.5, (2, 1, 2)), {"stride": (1, 2, 1), "ceil_mode": True}, (2, 3, 5, 5)),
 ]
 
 
