@@ -10,13 +10,36 @@ from .._tensor import Tensor
 from ..ops import pooling as _ops
 from ..ops.activation import relu
 
-__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
-           "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d",
-           "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d",
-           "adaptive_max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d",
-           "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_pool1d", "max_pool1d_with_indices", "max_pool2d",
-           "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices", "max_unpool1d",
-           "max_unpool2d", "max_unpool3d"]
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool1d_with_indices",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d",
+    "adaptive_max_pool3d_with_indices",
+    "avg_pool1d",
+    "avg_pool2d",
+    "avg_pool3d",
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
+    "lp_pool1d",
+    "lp_pool2d",
+    "lp_pool3d",
+    "max_pool1d",
+    "max_pool1d_with_indices",
+    "max_pool2d",
+    "max_pool2d_with_indices",
+    "max_pool3d",
+    "max_pool3d_with_indices",
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
+]
 
 
 def _ntuple(v, n: int, name: str) -> tuple:
@@ -369,3 +392,68 @@ def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, .
     """Inverse of max_pool3d: values back at their argmax positions, zeros elsewhere."""
     return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size,
                        "max_unpool3d")
+
+
+# ---- fractional max pools ---------------------------------------------------------------------
+
+
+def _fractional(input, nd, kernel_size, output_size, output_ratio, _random_samples, name):
+    k = _ntuple(kernel_size, nd, "kernel_size")
+    if output_size is None:
+        if output_ratio is None:
+            raise ValueError(f"{name} requires specifying either an output_size or an "
+                             "output_ratio")
+        ratio = tuple(output_ratio) if isinstance(output_ratio, (tuple, list)) \
+            else (output_ratio,) * nd
+        output_size = [int(input.size(-nd + i) * ratio[i]) for i in range(nd)]
+    out = _ntuple(output_size, nd, "output_size")
+    batched = input.dim() == nd + 2
+    if input.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: "
+                           f"{list(input.shape)}")
+    x = input if batched else input.unsqueeze(0)
+    if _random_samples is None:
+        from ..random import rand
+
+        _random_samples = rand(x.size(0), x.size(1), nd, dtype=input.dtype)
+    dims = "height width" if nd == 2 else "time height width"
+    for size, pool, extent, dim in zip(out, k, x.shape[2:], dims.split()):
+        if size + pool - 1 > extent:
+            raise RuntimeError(f"{name}(): pool {dim} {pool} too large relative to input "
+                               f"{dim} {extent}")
+    vals, idx = _ops.fractional_max_pool(x, nd, tuple(k), tuple(out), _random_samples._data)
+    if not batched:
+        vals, idx = vals.squeeze(0), idx.squeeze(0)
+    return vals, idx
+
+
+def fractional_max_pool2d_with_indices(input: Tensor, kernel_size, output_size=None,
+                                       output_ratio=None, return_indices: bool = False,
+                                       _random_samples=None) -> tuple[Tensor, Tensor]:
+    """Fractional 2-d max pool returning (values, indices)."""
+    return _fractional(input, 2, kernel_size, output_size, output_ratio, _random_samples,
+                       "fractional_max_pool2d")
+
+
+def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
+                          return_indices: bool = False, _random_samples=None):
+    """Max pool over pseudo-randomly placed, overlapping windows (Graham, 2014)."""
+    r = fractional_max_pool2d_with_indices(input, kernel_size, output_size, output_ratio,
+                                           return_indices, _random_samples)
+    return r if return_indices else r[0]
+
+
+def fractional_max_pool3d_with_indices(input: Tensor, kernel_size, output_size=None,
+                                       output_ratio=None, return_indices: bool = False,
+                                       _random_samples=None) -> tuple[Tensor, Tensor]:
+    """Fractional 3-d max pool returning (values, indices)."""
+    return _fractional(input, 3, kernel_size, output_size, output_ratio, _random_samples,
+                       "fractional_max_pool3d")
+
+
+def fractional_max_pool3d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
+                          return_indices: bool = False, _random_samples=None):
+    """3-d max pool over pseudo-randomly placed windows."""
+    r = fractional_max_pool3d_with_indices(input, kernel_size, output_size, output_ratio,
+                                           return_indices, _random_samples)
+    return r if return_indices else r[0]

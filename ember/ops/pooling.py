@@ -453,6 +453,58 @@ def adaptive_max_pool(input, nd: int, out: tuple):
     return _AMAX_NODES[nd].apply(input, (vals, idx.astype(np.int64, copy=False)), nd)
 
 
+# ---- fractional max pool ---------------------------------------------------------------------
+
+_FMAX_NODES = {2: _named(_MaxByIndex, "FractionalMaxPool2DBackward0"),
+               3: _named(_MaxByIndex, "FractionalMaxPool3DBackward0")}
+
+
+def _fractional_starts(samples, in_size: int, out_size: int, pool: int):
+    """Window starts per plane, torch's pseudo-random sequence in the input's precision:
+    int((i + u) a) - int(u a) with a = (in - pool) / (out - 1); the last window ends the input."""
+    dtype = samples.dtype.type
+    seq = np.empty(samples.shape + (out_size,), dtype=np.int64)
+    if out_size > 1:
+        alpha = dtype(in_size - pool) / dtype(out_size - 1)
+        i = np.arange(out_size - 1, dtype=samples.dtype)
+        seq[..., :-1] = ((i + samples[..., None]) * alpha).astype(np.int64) \
+            - (samples * alpha).astype(np.int64)[..., None]
+    if out_size > 0:
+        seq[..., -1] = in_size - pool
+    return seq
+
+
+def fractional_max_pool(input, nd: int, kernel: tuple, out: tuple, samples):
+    """(values, indices) of fractional max pooling of (N, C, *spatial) input; `samples` (N, C,
+    nd) uniforms in torch's order: (W, H) for 2-d pooling but (T, H, W) for 3-d."""
+    x = input._data
+    xp = array_module(x)
+    n, c = x.shape[:2]
+    spatial = x.shape[2:]
+    smp = np.asarray(samples, dtype=x.dtype)
+    flat = None
+    for i in range(nd):
+        which = 1 - i if nd == 2 else i
+        starts = _fractional_starts(smp[..., which], spatial[i], out[i], kernel[i])
+        pos = starts[..., None] + np.arange(kernel[i])  # (N, C, out_i, k_i)
+        shape = [n, c] + [1] * (2 * nd)
+        shape[2 + i], shape[2 + nd + i] = out[i], kernel[i]
+        pos = pos.reshape(shape)
+        flat = pos if flat is None else flat * spatial[i] + pos
+    windows = flat.reshape(n, c, -1)
+    k = _prod(kernel)
+    vals = xp.take_along_axis(x.reshape(n, c, -1), xp.asarray(windows), axis=2)
+    vals = vals.reshape((n, c) + tuple(out) + (k,))
+    idx_all = xp.asarray(flat.reshape((n, c) + tuple(out) + (k,)))
+    if k == 0 or vals.size == 0:
+        return _FMAX_NODES[nd].apply(input, (xp.zeros((n, c) + tuple(out), x.dtype),
+                                             xp.zeros((n, c) + tuple(out), np.int64)), nd)
+    am = vals.argmax(axis=-1)[..., None]
+    result = (xp.take_along_axis(vals, am, axis=-1)[..., 0],
+              xp.take_along_axis(idx_all, am, axis=-1)[..., 0])
+    return _FMAX_NODES[nd].apply(input, result, nd)
+
+
 # ---- max unpool -----------------------------------------------------------------------------
 
 

@@ -72,3 +72,42 @@ def test_module_errors():
     check_raises(lambda lib, t: lib.nn.CircularPad2d(1)(t), inputs=[x])
     check_raises(lambda lib, t: lib.nn.MaxPool2d(2)(t), inputs=[x])
     check_raises(lambda lib, t: lib.nn.Upsample(scale_factor=2)(t), inputs=[x])
+
+
+FRACTIONAL = [
+    ("FractionalMaxPool2d", ((2, 3),), {"output_size": (4, 5), "return_indices": True},
+     (2, 3, 7, 9)),
+    ("FractionalMaxPool2d", (3,), {"output_ratio": 0.5}, (3, 9, 8)),
+    ("FractionalMaxPool2d", (2,), {"output_size": 1}, (1, 2, 5, 5)),
+    ("FractionalMaxPool3d", ((2, 3, 2),), {"output_size": (3, 4, 5), "return_indices": True},
+     (2, 3, 6, 7, 8)),
+    ("FractionalMaxPool3d", (2,), {"output_ratio": (0.5, 0.6, 0.7)}, (2, 5, 6, 7)),
+]
+
+
+@pytest.mark.parametrize("name,args,kw,shape", FRACTIONAL)
+def test_fractional_max_pool_draws_and_values(name, args, kw, shape):
+    # the random window placement is drawn from each framework's generator after the same seed
+    t, e = check_module(name, args, shapes=[shape], kwargs=kw, seed=3)
+    assert repr(e) == repr(t) and list(e.state_dict()) == list(t.state_dict())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fractional_max_pool_given_samples(dtype):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2, 3, 11, 10)).astype(dtype)
+    s = rng.uniform(size=(2, 3, 2)).astype(dtype)
+    check(lambda lib, x: lib.nn.functional.fractional_max_pool2d(
+        x, 3, output_size=(5, 4), return_indices=True, _random_samples=lib.tensor(s)),
+        inputs=[x])
+
+
+def test_fractional_max_pool_errors():
+    x = np.zeros((1, 2, 7, 9), dtype=np.float32)
+    check_raises(lambda lib, t: lib.nn.functional.fractional_max_pool2d(t, 5, output_size=(4, 5)),
+                 inputs=[x])
+    for lib in (torch, ember):
+        with pytest.raises(ValueError, match="requires specifying either an output size"):
+            lib.nn.FractionalMaxPool2d(2)
+        with pytest.raises(ValueError, match="output_ratio must be between 0 and 1"):
+            lib.nn.FractionalMaxPool3d(2, output_ratio=1.5)
