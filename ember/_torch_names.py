@@ -19,18 +19,8 @@ _PACKAGES = (("ember.vision", "torchvision"), ("ember.audio", "torchaudio"), ("e
 # ember module that holds them
 _MOVED = {"torch.nn.modules.batchnorm": ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
                                          "_BatchNorm", "_NormBase", "LazyBatchNorm1d",
-                                         "LazyBatchNorm2d", "LazyBatchNorm3d", "_LazyNormBase"),
-          "torch.nn.modules.instancenorm": ("InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
-                                            "_InstanceNorm", "LazyInstanceNorm1d",
-                                            "LazyInstanceNorm2d", "LazyInstanceNorm3d"),
-          "torch.nn.modules.fold": ("Fold", "Unfold"),
-          "torch.nn.modules.pixelshuffle": ("PixelShuffle", "PixelUnshuffle"),
-          "torch.nn.modules.channelshuffle": ("ChannelShuffle",)}
-_MOVED_TO = {"torch.nn.modules.batchnorm": "ember.nn.modules.normalization",
-             "torch.nn.modules.instancenorm": "ember.nn.modules.normalization",
-             "torch.nn.modules.fold": "ember.nn.modules.upsampling",
-             "torch.nn.modules.pixelshuffle": "ember.nn.modules.upsampling",
-             "torch.nn.modules.channelshuffle": "ember.nn.modules.upsampling"}
+                                         "LazyBatchNorm2d", "LazyBatchNorm3d", "_LazyNormBase")}
+_MOVED_TO = {"torch.nn.modules.batchnorm": "ember.nn.modules.normalization"}
 _MOVED_FROM = set(_MOVED_TO.values())
 _functions: dict[int, tuple[str, str]] = {}
 

@@ -33,6 +33,7 @@ from .activation import (
 )
 from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .batchnorm import SyncBatchNorm
+from .channelshuffle import ChannelShuffle
 from .container import (
     Container,
     ModuleDict,
@@ -70,6 +71,15 @@ from .dropout import (
 from .flatten import (
     Flatten,
     Unflatten,
+)
+from .fold import Fold, Unfold
+from .instancenorm import (
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+    LazyInstanceNorm1d,
+    LazyInstanceNorm2d,
+    LazyInstanceNorm3d,
 )
 from .linear import (
     Bilinear,
@@ -109,16 +119,10 @@ from .normalization import (
     BatchNorm2d,
     BatchNorm3d,
     GroupNorm,
-    InstanceNorm1d,
-    InstanceNorm2d,
-    InstanceNorm3d,
     LayerNorm,
     LazyBatchNorm1d,
     LazyBatchNorm2d,
     LazyBatchNorm3d,
-    LazyInstanceNorm1d,
-    LazyInstanceNorm2d,
-    LazyInstanceNorm3d,
     LocalResponseNorm,
     RMSNorm,
 )
@@ -139,6 +143,7 @@ from .padding import (
     ZeroPad2d,
     ZeroPad3d,
 )
+from .pixelshuffle import PixelShuffle, PixelUnshuffle
 from .pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -184,11 +189,6 @@ from .transformer import (
     TransformerEncoderLayer,
 )
 from .upsampling import (
-    ChannelShuffle,
-    Fold,
-    PixelShuffle,
-    PixelUnshuffle,
-    Unfold,
     Upsample,
     UpsamplingBilinear2d,
     UpsamplingNearest2d,
