@@ -94,8 +94,8 @@ class ShapeMethods:
     def narrow(self, dim, start, length):
         return _s.narrow(self, dim, start, length)
 
-    def flip(self, *dims):
-        return _r.flip(self, *dims)
+    def flip(self, *dims, **kwargs):
+        return _r.flip(self, *dims, **kwargs)
 
     def fliplr(self):
         return _r.fliplr(self)

@@ -165,7 +165,8 @@ def rms_norm(input: Tensor, normalized_shape: int | tuple[int, ...], weight: Ten
     if eps is None:
         eps = _EPS.get(input.dtype.name, _EPS["float32"])
     dims = tuple(range(-len(shape), 0))
-    y = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    x = input.float() if input.dtype.name in ("float16", "bfloat16") else input  # torch's opmath
+    y = (x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()).to(input.dtype)
     return y if weight is None else y * weight
 
 

@@ -599,6 +599,8 @@ def index_add(input, dim: int, index, source, *, alpha=1, out=None):
 
 def index_copy(input, dim: int, index, source, *, out=None):
     key, _ = _index_along(input, dim, index, "index_copy", source)
+    if input._data.ndim == 0:  # a 0-d tensor acts as one element along dim 0
+        return IndexCopy.apply(input.reshape(1), key, source.reshape(-1)).reshape(())
     return IndexCopy.apply(input, key, source)
 
 
@@ -609,6 +611,8 @@ def index_fill(input, dim: int, index, value):
             raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
                                f"tensor with {value._data.ndim} dimension(s).")
         value = value.item()
+    if input._data.ndim == 0:  # a 0-d tensor acts as one element along dim 0
+        return IndexFill.apply(input.reshape(1), key, value).reshape(())
     return IndexFill.apply(input, key, value)
 
 

@@ -135,7 +135,12 @@ def _dims(dims, n: int, name: str) -> tuple:
     return axes
 
 
-def flip(input, *dims):
+def flip(input, *dims, **kwargs):
+    if kwargs:  # torch.flip(x, dims=(0,)) and x.flip(dims=...)
+        if dims or set(kwargs) != {"dims"}:
+            raise TypeError(f"flip() got an unexpected keyword argument "
+                            f"'{next(k for k in kwargs if k != 'dims' or dims)}'")
+        dims = (kwargs["dims"],)
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
     axes = _dims(dims, input._data.ndim, "flip")

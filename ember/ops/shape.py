@@ -437,6 +437,12 @@ moveaxis = movedim
 
 
 def adjoint(input):
+    if input._data.ndim == 0:  # torch returns the tensor itself, with a deprecation warning
+        import warnings
+
+        warnings.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().",
+                      UserWarning, stacklevel=2)
+        return input
     return transpose(input, -2, -1)
 
 

@@ -516,3 +516,9 @@ def test_getitem_grad_fn_name(key):
     xe = ember.tensor(xt.detach().numpy(), requires_grad=True)  # noqa: F841 - read by eval below
     t_name = type(eval("xt" + key).grad_fn).__name__
     assert eval("xe" + key).grad_fn.name() == t_name
+
+
+def test_index_fill_and_copy_on_0d_tensors():
+    check(lambda lib, x: x.index_fill(0, lib.tensor([0]), 5.0), shapes=[()])
+    check(lambda lib, x, s: x.index_copy(-1, lib.tensor([0]), s), shapes=[(), (1,)])
+    check(lambda lib, x: (x * 1).index_fill_(0, lib.tensor([0]), -2.0), shapes=[()])

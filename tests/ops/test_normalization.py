@@ -227,3 +227,11 @@ def test_norm_first_order_fast_path(fn):
 ])
 def test_norm_half_precision(dtype, fn, shapes):
     check(fn, shapes=shapes, dtype=dtype)  # normalised in float32, as PyTorch accumulates
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_rms_norm_half_computes_in_float32(dtype):
+    """300^2 overflows float16: torch squares in float32 and casts the result back."""
+    x = (np.arange(12, dtype=np.float32).reshape(3, 4) - 5) * 60
+    check(lambda lib, x, w: lib.nn.functional.rms_norm(x, (4,), w),
+          inputs=[x, np.linspace(0.5, 1.5, 4, dtype=np.float32)], dtypes=[dtype, dtype])

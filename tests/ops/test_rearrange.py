@@ -173,3 +173,9 @@ def test_cartesian_prod():
     assert e.grad_fn.name() == t.grad_fn.name()
     check(lambda lib, x, y, z: lib.cartesian_prod(x, y, z), shapes=[(2,), (2,), (3,)])
     check(lambda lib, x: lib.cartesian_prod(x), shapes=[(4,)])
+
+
+def test_flip_dims_keyword():
+    check(lambda lib, x: lib.flip(x, dims=(0, -1)), shapes=[(3, 4)])
+    check(lambda lib, x: x.flip(dims=[1]), shapes=[(3, 4)])
+    check_raises(lambda lib, x: x.flip(0, dims=[1]), shapes=[(3, 4)])

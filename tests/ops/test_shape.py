@@ -356,3 +356,10 @@ def test_cat_and_stack_of_many_tensors_backpropagate(n):
         grads.append([x.grad.numpy() for x in xs])
     for want, got in zip(*grads):
         np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_adjoint_of_0d_tensor_is_itself_with_a_warning():
+    for lib in (torch, ember):
+        x = lib.tensor(2.0)
+        with pytest.warns(UserWarning, match="adjoint\\(\\) is deprecated on 0-D tensors"):
+            assert x.adjoint() is x
