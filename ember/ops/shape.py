@@ -6,6 +6,7 @@ reshuffle of the gradient.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -438,8 +439,6 @@ moveaxis = movedim
 
 def adjoint(input):
     if input._data.ndim == 0:  # torch returns the tensor itself, with a deprecation warning
-        import warnings
-
         warnings.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().",
                       UserWarning, stacklevel=2)
         return input
