@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._printing import tensor_repr
+from ._tensor_methods.autograd import AutogradMethods
 from ._tensor_methods.complex import ComplexMethods
 from ._tensor_methods.creation import CreationMethods
 from ._tensor_methods.decomposition import DecompositionMethods
@@ -56,7 +57,8 @@ _COMPARABLE = (int, float, np.number, np.bool_, np.ndarray)  # and Tensor, added
 
 
 class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods,
-             CreationMethods, RandomMethods, ComplexMethods, DecompositionMethods, ViewMethods):
+             CreationMethods, RandomMethods, ComplexMethods, DecompositionMethods, ViewMethods,
+             AutogradMethods):
     """An n-dimensional array on a device, with an optional autograd history."""
 
     # The fields every op or view touches are slots; the rest default on the class and are set

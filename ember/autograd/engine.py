@@ -134,6 +134,9 @@ def run_backward(tensors, grad_tensors, retain_graph: bool, create_graph: bool,
             if is_leaf:
                 if leaf is not None and accumulate and (inputs is None or node in captures):
                     _accumulate(leaf, node_grads[0], create_graph)
+                    post = leaf.__dict__.get("_post_accumulate_hooks")
+                    if post:
+                        _run_post_accumulate_hooks(leaf, post)
                 continue
             if needed is not None and node not in needed:
                 continue
@@ -221,6 +224,14 @@ def _run_hooks(hooks_by_nr, node_grads: list) -> None:
             if res is not None:
                 g = res
         node_grads[nr] = g
+
+
+def _run_post_accumulate_hooks(t, hooks: list) -> None:
+    """Tensor.register_post_accumulate_grad_hook's hooks, after t.grad has been updated."""
+    for hook in list(hooks):
+        result = hook(t)
+        if result is not None:
+            raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
 
 
 def _accumulate(t, g, create_graph: bool) -> None:

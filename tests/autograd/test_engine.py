@@ -456,3 +456,4 @@ def test_sum_to_size():
 @pytest.mark.parametrize("size", [(4,), (3, 2), (1, 2, 3, 1)])
 def test_sum_to_size_not_expandable(size):
     same(lambda lib: lib.ones(2, 3).sum_to_size(size), same_message=True)
+

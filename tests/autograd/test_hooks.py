@@ -1,6 +1,10 @@
 """Tensor and Node hooks against torch: leaves, non-leaves, removal, retain_grad order."""
 import gc
 
+import pytest
+import torch
+
+import ember
 from tests.autograd._both import same
 
 
@@ -106,3 +110,26 @@ def test_post_hook_can_replace_grad_inputs():
         h.sum().backward()
         return x.grad
     same(fn)
+
+
+def test_post_accumulate_grad_hooks_like_torch():
+    results = []
+    for lib in (torch, ember):
+        x = lib.ones(2, requires_grad=True)
+        seen = []
+        handle = x.register_post_accumulate_grad_hook(lambda t, seen=seen: seen.append(
+            t.grad.tolist()))
+        (x * 2).sum().backward()
+        (x * 3).sum().backward()
+        handle.remove()
+        (x * 1).sum().backward()
+        results.append(seen)
+        with pytest.raises(RuntimeError, match="cannot be registered on non-leaf tensors"):
+            (x * 2).register_post_accumulate_grad_hook(lambda t: None)
+        with pytest.raises(RuntimeError, match="doesn't require gradient"):
+            lib.ones(2).register_post_accumulate_grad_hook(lambda t: None)
+        y = lib.ones(2, requires_grad=True)
+        y.register_post_accumulate_grad_hook(lambda t: 5)
+        with pytest.raises(TypeError, match="hook returned 'int'"):
+            y.sum().backward()
+    assert results[0] == results[1] == [[2.0, 2.0], [5.0, 5.0]]
