@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import functional, init, parallel, utils  # noqa: F401
+from ._factory import factory_kwargs
 from .modules import (
     CELU,
     ELU,
@@ -45,6 +46,7 @@ from .modules import (
     CosineEmbeddingLoss,
     CosineSimilarity,
     CrossEntropyLoss,
+    CrossMapLRN2d,
     CTCLoss,
     Dropout,
     Dropout1d,
@@ -88,6 +90,8 @@ from .modules import (
     LazyLinear,
     LeakyReLU,
     Linear,
+    LinearCrossEntropyLoss,
+    LinearCrossEntropyOptions,
     LocalResponseNorm,
     LogSigmoid,
     LogSoftmax,
@@ -217,6 +221,7 @@ __all__ = [
     "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",
+    "CrossMapLRN2d",
     "DataParallel",
     "Dropout",
     "Dropout1d",
@@ -264,6 +269,8 @@ __all__ = [
     "LazyLinear",
     "LeakyReLU",
     "Linear",
+    "LinearCrossEntropyLoss",
+    "LinearCrossEntropyOptions",
     "LocalResponseNorm",
     "LogSigmoid",
     "LogSoftmax",
@@ -338,4 +345,5 @@ __all__ = [
     "ZeroPad1d",
     "ZeroPad2d",
     "ZeroPad3d",
+    "factory_kwargs",
 ]

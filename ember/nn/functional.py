@@ -74,6 +74,7 @@ from ._functional_linear import (
     bilinear,
     linear,
 )
+from ._functional_linear_ce import linear_cross_entropy
 from ._functional_loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -227,6 +228,7 @@ __all__ = [
     "leaky_relu",
     "leaky_relu_",
     "linear",
+    "linear_cross_entropy",
     "local_response_norm",
     "log_softmax",
     "logsigmoid",

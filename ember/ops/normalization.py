@@ -250,3 +250,57 @@ def group_norm(input, num_groups: int, weight, bias, eps: float):
     aff = (0,) + tuple(range(2, len(shape)))
     return _GroupNorm.apply(input, weight, bias, stat_shape=(n, g, c // g * math.prod(shape[2:])),
                             axes=(2,), w_view=view, aff_axes=aff, eps=eps)
+
+
+class CrossMapLrn2d(Op):
+    """The legacy (Lua torch) cross-channel LRN of (N, C, H, W) input, as torch keeps it: the
+    running channel window of its forward never drops channel 0, and its backward is the legacy
+    symmetric-window formula, not the exact derivative of that forward."""
+
+    node_name = "CrossMapLRN2dBackward"
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, size, alpha, beta, k):
+        channels = x.shape[1]
+        sq = x * x
+        pre_pad = int((size - 1) / 2 + 1)
+        scale = np.empty_like(x)
+        scale[:, 0] = sq[:, :min(pre_pad, channels)].sum(axis=1)
+        for c in range(1, channels):
+            scale[:, c] = scale[:, c - 1]
+            if c < channels - pre_pad + 1:
+                scale[:, c] += sq[:, c + pre_pad - 1]
+            if c > pre_pad:
+                scale[:, c] -= sq[:, c - pre_pad]
+        scale *= alpha / size
+        scale += k
+        out = np.power(scale, -beta) * x
+        ctx.scale, ctx.out, ctx.meta = scale, out, (size, alpha, beta)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        size, alpha, beta = ctx.meta
+        x = ctx.inputs[0]._data
+        g = grad._data
+        scale, out = ctx.scale, ctx.out
+        n, channels = x.shape[:2]
+        grad_in = np.power(scale, -beta) * g
+        inverse_pre_pad = int(size - (size - 1) / 2)
+        padded = np.zeros((n, channels + size - 1) + x.shape[2:], dtype=x.dtype)
+        padded[:, inverse_pre_pad:inverse_pre_pad + channels] = g * out / scale
+        accum = padded[:, :size - 1].sum(axis=1)
+        ratio = 2 * alpha * beta / size
+        for c in range(channels):
+            accum += padded[:, c + size - 1]
+            grad_in[:, c] -= ratio * x[:, c] * accum
+            accum -= padded[:, c]
+        return _op._new_tensor(grad_in), None, None, None, None
+
+
+def cross_map_lrn2d(input, size: int, alpha: float, beta: float, k: float):
+    """nn.CrossMapLRN2d's computation (4-d input only, as torch's)."""
+    if input.dim() != 4:
+        raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
+    return CrossMapLrn2d.apply(input, size, alpha, beta, k)

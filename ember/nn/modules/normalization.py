@@ -8,13 +8,14 @@ import numbers
 
 from ... import _dtype
 from ...ops import creation as _creation
+from ...ops import normalization as _norm_ops
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter, UninitializedBuffer, UninitializedParameter
 from .lazy import LazyModuleMixin
 from .module import Module
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm", "LazyBatchNorm1d", "LazyBatchNorm2d",
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "CrossMapLRN2d", "GroupNorm", "LayerNorm", "LazyBatchNorm1d", "LazyBatchNorm2d",
            "LazyBatchNorm3d", "LocalResponseNorm", "RMSNorm"]
 
 
@@ -264,3 +265,20 @@ def _lazy_norm(base, name: str):
 LazyBatchNorm1d = _lazy_norm(BatchNorm1d, "LazyBatchNorm1d")
 LazyBatchNorm2d = _lazy_norm(BatchNorm2d, "LazyBatchNorm2d")
 LazyBatchNorm3d = _lazy_norm(BatchNorm3d, "LazyBatchNorm3d")
+
+
+class CrossMapLRN2d(Module):
+    """The legacy cross-channel local response norm of 4-d input (see ops.normalization)."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        return _norm_ops.cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)

@@ -8,7 +8,14 @@ import pytest
 import torch
 
 import ember
-from tests.oracle import assert_same, compare_module, module_pair, to_ember, to_numpy
+from tests.oracle import (
+    assert_same,
+    check_module,
+    compare_module,
+    module_pair,
+    to_ember,
+    to_numpy,
+)
 
 # ---- modules -----------------------------------------------------------------------------------
 
@@ -150,3 +157,10 @@ def test_instancenorm_module_feature_mismatch():
     with pytest.raises(ValueError) as ee:
         e(ember.zeros(2, 3, 5))
     assert str(ee.value) == str(te.value)
+
+
+@pytest.mark.parametrize("size", [2, 3, 5, 9])
+def test_cross_map_lrn2d_legacy_forward_and_backward(size):
+    x = np.random.default_rng(size).normal(size=(2, 7, 3, 3))  # float64: no parameters to cast
+    check_module("CrossMapLRN2d", (size, 0.5, 0.75, 1.5), inputs=[x])
+    assert repr(ember.nn.CrossMapLRN2d(3)) == "CrossMapLRN2d(3, alpha=0.0001, beta=0.75, k=1)"
