@@ -1,5 +1,5 @@
 """torch.nn.parallel: DataParallel (the wrapped module itself on a host without GPUs, as torch's)
-and DistributedDataParallel (needs a process group, which ember cannot make yet)."""
+and DistributedDataParallel (one replica per MPI rank of ember.distributed)."""
 from __future__ import annotations
 
 from .data_parallel import DataParallel, data_parallel
