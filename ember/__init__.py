@@ -72,7 +72,7 @@ from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 from .backends import get_float32_matmul_precision, set_float32_matmul_precision
-from .device import device
+from .device import device, get_default_device, set_default_device
 from .nn._functional_misc import cdist  # torch.cdist (not in torch.nn.functional)
 
 # nn functions torch also exposes at top level with the same leading parameters
@@ -106,8 +106,8 @@ from .ops import indexing as _indexing
 from .ops import inplace as _inplace
 from .ops import linalg as _linalg
 from .ops import rearrange as _rearrange
-from .ops import scatter_views as _scatter_views
 from .ops import reduction as _reduction
+from .ops import scatter_views as _scatter_views
 from .ops import shape as _shape
 from .ops import sorting as _sorting
 from .ops import spectral as _spectral
@@ -124,8 +124,8 @@ from .ops.indexing import *
 from .ops.inplace import *
 from .ops.linalg import *
 from .ops.rearrange import *
-from .ops.scatter_views import *
 from .ops.reduction import *
+from .ops.scatter_views import *
 from .ops.shape import *
 from .ops.sorting import *
 from .ops.spectral import *
@@ -165,7 +165,7 @@ def is_floating_point(input: Tensor) -> bool:
 
 
 __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
-    "Tensor", "Size", "device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
+    "Tensor", "Size", "device", "get_default_device", "set_default_device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
     "optim", "serialization", "utils", "testing", "distributed", "jit", "compile",
     "get_num_threads", "set_num_threads", "get_num_interop_threads", "set_num_interop_threads",
     "pi", "e", "inf", "nan", "newaxis", "typename", "FloatTensor", "DoubleTensor", "HalfTensor",

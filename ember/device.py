@@ -1,5 +1,13 @@
-"""ember.device('cpu' | 'cuda:0'): parsing, equality and printing as PyTorch has them."""
+"""ember.device('cpu' | 'cuda:0'): parsing, equality and printing as PyTorch has them; the
+default device of the tensor factories (set_default_device, or `with torch.device(...):`)."""
 from __future__ import annotations
+
+from typing import Self
+
+# The device factories use when none is given ([None]: cpu), in a list that factories import and
+# read directly; `with device(...)` blocks push the defaults they replace on _stack.
+DEFAULT: list = [None]
+_stack: list = []
 
 _KNOWN_TYPES = ("cpu", "cuda", "meta", "mps", "xpu")
 
@@ -60,6 +68,35 @@ class device:
 
     def __reduce__(self):
         return (device, (self.type, self.index))
+
+    def __enter__(self) -> Self:
+        """Within the block, tensor factories create on this device (torch's device context)."""
+        _stack.append(DEFAULT[0])
+        DEFAULT[0] = None if self.type == "cpu" and self.index is None else self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        DEFAULT[0] = _stack.pop()
+
+
+def set_default_device(device_) -> None:
+    """The device tensor factories use when none is given (None: back to cpu)."""
+    d = None if device_ is None else as_device(device_)
+    DEFAULT[0] = None if d is not None and d.type == "cpu" and d.index is None else d
+
+
+def get_default_device() -> device:
+    """The device factories use when none is given."""
+    default = DEFAULT[0]
+    if default is None:
+        return CPU
+    if default.type == "cuda" and default.index is None:
+        from .backend import cuda_available
+
+        if not cuda_available():
+            raise AssertionError("Torch not compiled with CUDA enabled")
+        return device("cuda", 0)
+    return default
 
 
 def builtins_type(x):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pytest
 
 import ember
@@ -68,3 +69,26 @@ def test_tensors_on_the_device_fixture(device):
     e = (ember.arange(6.0, device=device).reshape(2, 3) * 2).softmax(1)
     assert e.device == ember.device(device) and e.is_cuda == (device == "cuda")
     assert_same(e.cpu(), (torch.arange(6.0).reshape(2, 3) * 2).softmax(1))
+
+
+def test_default_device_and_device_context():
+    import torch
+
+    for lib in (torch, ember):
+        assert lib.get_default_device() == lib.device("cpu")
+        lib.set_default_device("cpu")
+        assert lib.ones(2).device == lib.device("cpu")
+        lib.set_default_device("cuda")  # accepted without a GPU; the factories then fail
+        try:
+            with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+                lib.zeros(2)
+            assert lib.zeros_like(lib.from_numpy(np.ones(2))).device == lib.device("cpu")
+        finally:
+            lib.set_default_device(None)
+        assert lib.get_default_device() == lib.device("cpu")
+        with lib.device("cuda"):
+            with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+                lib.arange(3)
+            with lib.device("cpu"):
+                assert lib.rand(2).device == lib.device("cpu")
+        assert lib.tensor([1.0]).device == lib.device("cpu")

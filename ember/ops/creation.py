@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import _dtype as _dt
 from ..backend import to_device
+from ..device import DEFAULT as _DEFAULT_DEVICE
 from ..device import as_device
 from . import _op
 
@@ -53,6 +54,8 @@ def _finish(arr, dtype=None, device=None, requires_grad: bool = False):
         np_dtype = _dt.to_numpy_dtype(dtype)
         if arr.dtype != np_dtype:
             arr = arr.astype(np_dtype)
+    if device is None:
+        device = _DEFAULT_DEVICE[0]  # set_default_device / `with torch.device(...)`
     if device is not None:
         arr = to_device(arr, as_device(device))
     t = _op._new_tensor(arr)
