@@ -13,7 +13,7 @@ from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
 from ._op import Op
-from ._output import _out
+from ._output import _cap, _out
 from ._util import wrap_dim
 from .creation import tensor as _tensor
 from .indexing import index_select
@@ -399,6 +399,9 @@ def _tri_indices(row: int, col: int, offset: int, lower: bool, dtype, device):
     """The (2, N) coordinates of the lower (or upper) triangle, row by row as torch lists them."""
     if dtype is None:
         dtype = _dt.int64
+    if dtype not in (_dt.int64, _dt.int32):
+        raise NotImplementedError(f'"{"tril" if lower else "triu"}_indices" not implemented for '
+                                  f"'{_cap(dtype)}'")
     r, c = np.nonzero(np.tri(row, col, offset, dtype=bool) if lower
                       else ~np.tri(row, col, offset - 1, dtype=bool))
     return _tensor(np.stack([r, c]).astype(_dt.to_numpy_dtype(dtype)), device=device)

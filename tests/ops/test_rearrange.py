@@ -179,3 +179,10 @@ def test_flip_dims_keyword():
     check(lambda lib, x: lib.flip(x, dims=(0, -1)), shapes=[(3, 4)])
     check(lambda lib, x: x.flip(dims=[1]), shapes=[(3, 4)])
     check_raises(lambda lib, x: x.flip(0, dims=[1]), shapes=[(3, 4)])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bool", "int8", "int16", "float64"])
+def test_tri_indices_refuse_non_int32_int64_dtypes(dtype):
+    for name in ("tril_indices", "triu_indices"):
+        check_raises(lambda lib, name=name: getattr(lib, name)(3, 3, dtype=getattr(lib, dtype)),
+                     inputs=[])
