@@ -105,6 +105,7 @@ from .ops import elementwise as _elementwise
 from .ops import indexing as _indexing
 from .ops import inplace as _inplace
 from .ops import linalg as _linalg
+from .ops import numeric as _numeric
 from .ops import rearrange as _rearrange
 from .ops import reduction as _reduction
 from .ops import scatter_views as _scatter_views
@@ -123,6 +124,7 @@ from .ops.elementwise import *
 from .ops.indexing import *
 from .ops.inplace import *
 from .ops.linalg import *
+from .ops.numeric import *
 from .ops.rearrange import *
 from .ops.reduction import *
 from .ops.scatter_views import *
@@ -185,7 +187,8 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
      _elementwise.__all__ + _indexing.__all__ + _inplace.__all__ + _linalg.__all__ +
      _rearrange.__all__ + _reduction.__all__ + _shape.__all__ + _sorting.__all__ +
      _unary.__all__ + _random.__all__ + _printing.__all__ + _complex.__all__ +
-     _decomposition.__all__ + _spectral.__all__ + _windows.__all__ + _scatter_views.__all__)
+     _decomposition.__all__ + _spectral.__all__ + _windows.__all__ + _scatter_views.__all__ +
+     _numeric.__all__)
 
 # torch's sub-namespaces that pull in more code than `import ember` should pay for load on first
 # touch (`ember.linalg`, `torch.fft` through as_torch); `import ember.linalg` works as usual.
