@@ -8,7 +8,9 @@ import math
 
 from . import _dtype as _dtype_mod
 from . import (
+    _global_flags,
     _printing,
+    _tensor_queries,
     accelerator,
     autograd,
     backends,
@@ -47,6 +49,7 @@ from ._dtype import (
     short,
     uint8,
 )
+from ._global_flags import *
 from ._legacy_types import (
     BFloat16Tensor,
     BoolTensor,
@@ -61,6 +64,7 @@ from ._legacy_types import (
 )
 from ._printing import *
 from ._tensor import Tensor, strided
+from ._tensor_queries import *
 from ._threads import (
     get_num_interop_threads,
     get_num_threads,
@@ -99,6 +103,7 @@ from .ops import binary as _binary
 from .ops import comparison as _comparison
 from .ops import complex as _complex
 from .ops import conversion as _conversion
+from .ops import copy_variants as _copy_variants
 from .ops import creation as _creation
 from .ops import decomposition as _decomposition
 from .ops import elementwise as _elementwise
@@ -118,6 +123,7 @@ from .ops.binary import *
 from .ops.comparison import *
 from .ops.complex import *
 from .ops.conversion import *
+from .ops.copy_variants import *
 from .ops.creation import *
 from .ops.decomposition import *
 from .ops.elementwise import *
@@ -188,7 +194,8 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
      _rearrange.__all__ + _reduction.__all__ + _shape.__all__ + _sorting.__all__ +
      _unary.__all__ + _random.__all__ + _printing.__all__ + _complex.__all__ +
      _decomposition.__all__ + _spectral.__all__ + _windows.__all__ + _scatter_views.__all__ +
-     _numeric.__all__)
+     _numeric.__all__ + _copy_variants.__all__ + _global_flags.__all__ +
+     _tensor_queries.__all__)
 
 # torch's sub-namespaces that pull in more code than `import ember` should pay for load on first
 # touch (`ember.linalg`, `torch.fft` through as_torch); `import ember.linalg` works as usual.
