@@ -14,7 +14,7 @@ _BF16_MISSING = ("bfloat16 needs the ml_dtypes package, which is not installed: 
                  "pip install 'ember[bf16]' (or pip install ml_dtypes)")
 
 # Categories, ordered as PyTorch orders them for scalar/0-d promotion.
-_BOOL, _INT, _FLOAT = 0, 1, 2
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
@@ -35,10 +35,20 @@ class dtype:
 
     @property
     def is_complex(self) -> bool:
-        return False
+        return self._category == _COMPLEX
 
     def to_real(self) -> dtype:
-        return self
+        """The real dtype of a complex one (complex64 -> float32); others map to themselves."""
+        return _REAL_OF.get(self, self)
+
+    def to_complex(self) -> dtype:
+        """The complex dtype of a floating one (float32 -> complex64); complex maps to itself."""
+        if self._category == _COMPLEX:
+            return self
+        if self not in _COMPLEX_OF:
+            raise RuntimeError(f"Unsupported dtype {self.name} for to_complex (ember has no "
+                               "complex32)")
+        return _COMPLEX_OF[self]
 
     def __repr__(self) -> str:
         return "torch." + self.name
@@ -77,11 +87,17 @@ int16 = dtype("int16", np.int16, _INT, True)
 int32 = dtype("int32", np.int32, _INT, True)
 int64 = dtype("int64", np.int64, _INT, True)
 bool = dtype("bool", np.bool_, _BOOL, False)
+complex64 = dtype("complex64", np.complex64, _COMPLEX, True)
+complex128 = dtype("complex128", np.complex128, _COMPLEX, True)
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
+cfloat, cdouble = complex64, complex128
 
-ALL_DTYPES = (float16, bfloat16, float32, float64, uint8, int8, int16, int32, int64, bool)
+ALL_DTYPES = (float16, bfloat16, float32, float64, uint8, int8, int16, int32, int64, bool,
+              complex64, complex128)
+_REAL_OF = {complex64: float32, complex128: float64}
+_COMPLEX_OF = {float32: complex64, float64: complex128}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NUMPY = {d.np_dtype: d for d in ALL_DTYPES if d is not bfloat16}  # bf16 joins on first use
 _FLOAT_RANK = {float16: 0, bfloat16: 0, float32: 1, float64: 2}
@@ -106,7 +122,7 @@ def from_numpy_dtype(np_dtype) -> dtype:
         return _BY_NUMPY[np_dtype]
     raise TypeError(
         f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
-        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool."
     )
 
 
@@ -135,6 +151,10 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     if a is b:
         return a
     ca, cb = a._category, b._category
+    if ca == _COMPLEX or cb == _COMPLEX:  # complex of the wider real part (float64 -> complex128)
+        if _FLOAT <= ca and _FLOAT <= cb:
+            return promote_types(a.to_real(), b.to_real()).to_complex()
+        return a if ca > cb else b
     if ca != cb:
         return a if ca > cb else b
     if ca == _FLOAT:
@@ -152,6 +172,8 @@ def scalar_dtype(value) -> dtype:
         return bool
     if t is builtins.int or isinstance(value, np.integer):
         return int64
+    if t is builtins.complex or isinstance(value, np.complexfloating):
+        return _default_float.to_complex()
     return _default_float
 
 
@@ -161,6 +183,10 @@ def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
         return lower
     if lower is None:
         return higher
+    if higher._category == _COMPLEX:
+        return higher
+    if lower._category == _COMPLEX:  # a float keeps its precision: float64 + 1j is complex128
+        return higher.to_complex() if higher._category == _FLOAT else lower
     if higher._category == _FLOAT:
         return higher
     if higher is bool or lower._category == _FLOAT:
@@ -196,7 +222,7 @@ class finfo:
     """Machine limits of a floating dtype, with PyTorch's attribute names."""
 
     def __init__(self, type: dtype | None = None) -> None:
-        type = type or _default_float
+        type = (type or _default_float).to_real()  # complex: its real part's limits, as torch
         if not type.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
                             "to handle 'torch.finfo'")
@@ -222,7 +248,7 @@ class iinfo:
     def __init__(self, type: dtype) -> None:
         if type is bool:
             raise TypeError("torch.bool is not supported by torch.iinfo")
-        if type._category == _FLOAT:
+        if type._category >= _FLOAT:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to "
                             "handle 'torch.iinfo'")
         info = np.iinfo(type.np_dtype)

@@ -165,6 +165,22 @@ def _summarize(a, edge: int):
     return a, cut
 
 
+class _ComplexFormatter:
+    """torch's complex layout: real parts and imaginary parts each get their own _Formatter."""
+
+    __slots__ = ("imag", "real", "width")
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.real = _Formatter(values.real.astype(np.float64), True)
+        self.imag = _Formatter(values.imag.astype(np.float64), True)
+        self.width = self.real.width + self.imag.width + 1  # and the 'j'
+
+    def format(self, value) -> str:
+        re = self.real.format(value.real)
+        im = (self.imag.format(value.imag) + "j").lstrip()
+        return re + im if im[0] in "+-" else re + "+" + im
+
+
 def _vector_str(a: np.ndarray, indent: int, cut: bool, fmt: _Formatter) -> str:
     edge = PRINT_OPTS.edgeitems
     f = fmt.format
@@ -201,6 +217,9 @@ def _tensor_str(t, indent: int) -> str:
         cuts = [False] * a.ndim
     if a.__class__ is not np.ndarray:
         a = a.get()
+    if a.dtype.kind == "c":
+        fmt = _ComplexFormatter(a)
+        return fmt.format(a.item()) if a.ndim == 0 else _nested_str(a, indent, cuts, fmt)
     floating = a.dtype.kind in "fV"  # V: ml_dtypes' bfloat16
     if floating:
         # half precision prints its float32 value; Python formats doubles
@@ -247,7 +266,7 @@ def tensor_repr(t) -> str:
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append("size=" + str(tuple(t.shape)))
-        if dtype not in (default, _dt.int64, _dt.bool):
+        if dtype not in (default, _dt._COMPLEX_OF.get(default), _dt.int64, _dt.bool):
             suffixes.append(f"dtype={dtype}")
         body = _tensor_str(t, indent)
     grad_fn = t.grad_fn

@@ -28,6 +28,7 @@ from .device import device as _device_cls
 from .ops import _op
 from .ops import binary as _bin
 from .ops import comparison as _cmp
+from .ops import complex as _cx
 from .ops import elementwise as _ew
 from .ops import linalg as _la
 from .ops import unary as _un
@@ -109,11 +110,11 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     @property
     def real(self) -> Tensor:
-        return self
+        return _cx.real(self)
 
     @property
-    def imag(self):
-        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    def imag(self) -> Tensor:
+        return _cx.imag(self)
 
     @property
     def dtype(self) -> _dt.dtype:
@@ -186,7 +187,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self._data.dtype.kind == "f" or self.dtype is _dt.bfloat16
 
     def is_complex(self) -> bool:
-        return False
+        return self._data.dtype.kind == "c"
 
     def is_signed(self) -> bool:
         return self.dtype.is_signed
@@ -213,7 +214,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
                     "a computed variable in a subgraph that doesn't require differentiation use "
                     "var_no_grad = var.detach().")
             return self
-        if requires_grad and not self.is_floating_point():
+        if requires_grad and not self.is_floating_point() and self._data.dtype.kind != "c":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
@@ -372,12 +373,12 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     def __float__(self) -> float:
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return float(self._host().reshape(()))
+        return float(_real_scalar(self._host().reshape(()), "double"))
 
     def __int__(self) -> int:
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return int(self._host().reshape(()))
+        return int(_real_scalar(self._host().reshape(()), "int64_t"))
 
     def __index__(self) -> int:
         if self._data.size != 1 or self._data.dtype.kind not in "iub":
@@ -385,7 +386,9 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return int(self._host().reshape(()))
 
     def __complex__(self) -> complex:
-        return complex(float(self))
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return complex(self._host().reshape(()))
 
     def __len__(self) -> int:
         if self._data.ndim == 0:
@@ -682,6 +685,15 @@ def _to_python(a):
     return a.item() if a.__class__ is _ndarray else a.get().item()
 
 
+def _real_scalar(a, ctype: str):
+    """A 0-d array as a real number: complex only with a zero imaginary part (torch's check)."""
+    if a.dtype.kind != "c":
+        return a
+    if a.imag:
+        raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+    return a.real
+
+
 def _contiguous_strides(shape) -> tuple:
     strides = []
     step = 1
@@ -704,7 +716,8 @@ def _wrap_dim(dim: int, ndim: int) -> int:
 _LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                  "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
                  "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-                 "bool": "BoolTensor"}
+                 "bool": "BoolTensor", "complex64": "ComplexFloatTensor",
+                 "complex128": "ComplexDoubleTensor"}
 
 
 def _legacy_type_name(d: _dt.dtype) -> str:

@@ -138,7 +138,11 @@ def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, de
         arr = S.uniform(_gen(generator), math.prod(shape), d.np_dtype, 0.0, 1.0)
         return _op._new_tensor(arr.reshape(shape))
     shape = _sizes(args, size)
-    d = _floating(dtype if out is None else out.dtype, "check_uniform_bounds")
+    d = dtype if out is None else out.dtype
+    if d is not None and d.is_complex:  # torch draws the real and imaginary parts in turn
+        arr = S.uniform(_gen(generator), 2 * _numel(shape), d.to_real().np_dtype, 0.0, 1.0)
+        return _make(arr.view(d.np_dtype), shape, d, device, requires_grad, out)
+    d = _floating(d, "check_uniform_bounds")
     arr = S.uniform(_gen(generator), _numel(shape), d.np_dtype, 0.0, 1.0)
     return _make(arr, shape, d, device, requires_grad, out)
 
@@ -153,7 +157,11 @@ def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, d
         arr = S.normal(_gen(generator), math.prod(shape), d.np_dtype)
         return _op._new_tensor(arr.reshape(shape))
     shape = _sizes(args, size)
-    d = _floating(dtype if out is None else out.dtype, "normal_kernel_cpu")
+    d = dtype if out is None else out.dtype
+    if d is not None and d.is_complex:  # parts in turn, each of variance 1/2 (torch)
+        arr = S.normal(_gen(generator), 2 * _numel(shape), d.to_real().np_dtype) * 0.5 ** 0.5
+        return _make(arr.view(d.np_dtype), shape, d, device, requires_grad, out)
+    d = _floating(d, "normal_kernel_cpu")
     arr = S.normal(_gen(generator), _numel(shape), d.np_dtype)
     return _make(arr, shape, d, device, requires_grad, out)
 

@@ -45,7 +45,8 @@ _LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 _STORAGE_NAMES = {"float32": "FloatStorage", "float64": "DoubleStorage", "float16": "HalfStorage",
                   "bfloat16": "BFloat16Storage", "int64": "LongStorage", "int32": "IntStorage",
                   "int16": "ShortStorage", "int8": "CharStorage", "uint8": "ByteStorage",
-                  "bool": "BoolStorage"}
+                  "bool": "BoolStorage", "complex64": "ComplexFloatStorage",
+                  "complex128": "ComplexDoubleStorage"}
 
 
 # ---- safe globals: the user's additions to the weights_only allowlist -----------------------------

@@ -25,6 +25,8 @@ TOLERANCES = {
     "float32": (1.3e-5, 1e-5),
     "float16": (1e-3, 1e-3),
     "bfloat16": (1.6e-2, 1e-2),
+    "complex128": (1e-7, 1e-9),
+    "complex64": (1.3e-5, 1e-5),
 }
 GRAD_SLACK = 4.0
 
@@ -98,7 +100,7 @@ def to_numpy(t) -> np.ndarray:
             t = torch.zeros(t.shape, dtype=t.dtype)
         if t.dtype == torch.bfloat16:
             t = t.float()
-        return t.cpu().numpy().copy()
+        return t.resolve_conj().resolve_neg().cpu().numpy().copy()
     a = np.asarray(t.detach()._host())
     if dtype_name(t.dtype) == "bfloat16":
         a = a.astype(np.float32)
@@ -111,7 +113,7 @@ def to_ember(t: torch.Tensor, requires_grad: bool | None = None):
     if name == "bfloat16":
         arr = t.detach().float().numpy().astype(ember.bfloat16.np_dtype)
     else:
-        arr = t.detach().cpu().numpy()
+        arr = t.detach().cpu().resolve_conj().numpy()
     e = ember.from_numpy(np.array(arr, copy=True, order="K"))  # keep torch's layout
     rg = t.requires_grad if requires_grad is None else requires_grad
     if rg:
@@ -142,6 +144,8 @@ def make_array(shape, dtype: str, rng: np.random.Generator, low=-2.0, high=2.0) 
         arr = rng.integers(0, max(int(high), 1) + 5, size=shape)
     elif dtype.startswith("int"):
         arr = rng.integers(math.floor(low), math.ceil(high) + 1, size=shape)
+    elif dtype.startswith("complex"):  # real and imaginary parts each uniform in [low, high)
+        arr = rng.uniform(low, high, size=shape) + 1j * rng.uniform(low, high, size=shape)
     else:
         arr = rng.uniform(low, high, size=shape)
     return np.asarray(arr).astype(np.float32 if dtype == "bfloat16" else dtype)
@@ -187,7 +191,8 @@ def build_inputs(shapes=None, inputs=None, dtype="float32", dtypes=None, require
                             for a in inputs]
     for arr, d in zip(inputs, dtypes):
         if isinstance(arr, np.ndarray):
-            floating = d in ("float16", "bfloat16", "float32", "float64")
+            floating = d in ("float16", "bfloat16", "float32", "float64", "complex64",
+                             "complex128")
             t, e = _make_pair(arr, d, requires_grad and floating)
             t_args.append(t)
             e_args.append(e)
@@ -256,6 +261,11 @@ def assert_values(e: np.ndarray, t: np.ndarray, rtol: float, atol: float, where:
     """Elementwise closeness with equal NaN/inf positions; names the first bad element."""
     if e.dtype.kind in "biu" or t.dtype.kind in "biu":
         bad = e != t
+    elif e.dtype.kind == "c" or t.dtype.kind == "c":  # distance in the complex plane
+        e128, t128 = e.astype(np.complex128), t.astype(np.complex128)
+        with np.errstate(invalid="ignore"):
+            bad = ~((np.abs(e128 - t128) <= atol + rtol * np.abs(t128)) | (e128 == t128)
+                    | (np.isnan(e128) & np.isnan(t128)))
     else:
         e64, t64 = e.astype(np.float64), t.astype(np.float64)
         with np.errstate(invalid="ignore"):
@@ -306,7 +316,7 @@ def check(fn, shapes=None, *, inputs=None, dtype="float32", dtypes=None, grad=Tr
     if not t_leaves or not t_outs:
         return e_out, t_out
     rng = np.random.default_rng(seed + 1)
-    ups = [rng.uniform(-1, 1, tuple(o.shape)) for o in t_outs]
+    ups = [_upstream(rng, o) for o in t_outs]
     t_ups = [torch.from_numpy(u).to(o.dtype) for u, o in zip(ups, t_outs)]
     e_ups = [to_ember(u) for u in t_ups]
     t_g = torch.autograd.grad(t_outs, t_leaves, t_ups, allow_unused=True, create_graph=grad2)
@@ -324,6 +334,19 @@ def check(fn, shapes=None, *, inputs=None, dtype="float32", dtypes=None, grad=Tr
     return e_out, t_out
 
 
+def _upstream(rng, out) -> np.ndarray:
+    """A random upstream gradient for `out` (complex outputs get a complex one)."""
+    u = rng.uniform(-1, 1, tuple(out.shape))
+    if out.dtype.is_complex:
+        u = np.asarray(u + 1j * rng.uniform(-1, 1, tuple(out.shape)))
+    return u
+
+
+def _real(s):
+    """A real scalar to differentiate: the real part of a complex one."""
+    return s.real if s.dtype.is_complex else s
+
+
 def _check_second_order(t_g, e_g, t_leaves, e_leaves, rng, rtol, atol, op) -> None:
     pairs = [(t, e) for t, e in zip(t_g, e_g) if t is not None and t.requires_grad]
     assert pairs or all(e is None or not e.requires_grad for e in e_g), \
@@ -331,8 +354,9 @@ def _check_second_order(t_g, e_g, t_leaves, e_leaves, rng, rtol, atol, op) -> No
     if not pairs:
         return
     vs = [rng.uniform(-1, 1, tuple(t.shape)) for t, _ in pairs]
-    t_s = builtins.sum((t * torch.from_numpy(v).to(t.dtype)).sum() for (t, _), v in zip(pairs, vs))
-    e_s = builtins.sum((e * to_ember(torch.from_numpy(v).to(t.dtype))).sum()
+    t_s = builtins.sum(_real((t * torch.from_numpy(v).to(t.dtype)).sum())
+                       for (t, _), v in zip(pairs, vs))
+    e_s = builtins.sum(_real((e * to_ember(torch.from_numpy(v).to(t.dtype))).sum())
                        for (t, e), v in zip(pairs, vs))
     t_gg = torch.autograd.grad(t_s, t_leaves, allow_unused=True)
     e_gg = ember.autograd.grad(e_s, e_leaves, allow_unused=True)

@@ -47,7 +47,7 @@ def result_dtype(a, b) -> _dt.dtype:
 
 
 def _check_operand(x) -> None:
-    if not isinstance(x, (_op.Tensor, _int, _float, _bool, np.number, np.bool_)):
+    if not isinstance(x, (_op.Tensor, _int, _float, _bool, builtins.complex, np.number, np.bool_)):
         raise TypeError(f"unsupported operand type: '{type(x).__name__}'; expected a Tensor or a "
                         "number")
 
@@ -93,7 +93,7 @@ def _promoted(op, a, b, float_only: bool, kwargs):
     if not isinstance(a, _op.Tensor) and not isinstance(b, _op.Tensor):
         a = _wrapped_scalar(a)
     d = _dt.result_type(a, b)
-    if float_only and not d.is_floating_point:
+    if float_only and not d.is_floating_point and not d.is_complex:
         d = _dt.get_default_dtype()
     return op.apply(a, b, dtype=d.np_dtype, **kwargs)
 

@@ -20,7 +20,8 @@ _LEAF_INPLACE_MSG = "a leaf Variable that requires grad is being used in an in-p
 # PyTorch's ScalarType names, as its error messages spell them
 _SCALAR_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half",
                       "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
-                      "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                      "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                      "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 def _cap(d: _dt.dtype) -> str:

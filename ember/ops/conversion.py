@@ -19,6 +19,8 @@ class ToCopy(Op):
         if device is not None:
             y = to_device(y, device)
         if np_dtype is not None and y.dtype != np_dtype:
+            if y.dtype.kind == "c" and np_dtype.kind in "fiu":  # complex to real: the real part
+                y = y.real
             y = y.astype(np_dtype)
         elif y is x:
             y = x.copy()

@@ -42,7 +42,7 @@ __all__ = [
     "zeros_like",
 ]
 
-_int, _float, _bool = builtins.int, builtins.float, builtins.bool
+_int, _float, _bool, _complex = builtins.int, builtins.float, builtins.bool, builtins.complex
 _PY_SCALARS = (_bool, _int, _float)
 _PY_SCALAR_SET = frozenset(_PY_SCALARS)
 _ndarray = np.ndarray
@@ -77,6 +77,8 @@ def _leaf_dtype(x) -> _dt.dtype:
         return _dt.int64
     if t is _bool:
         return _dt.bool
+    if t is _complex:
+        return _dt.get_default_dtype().to_complex()
     if isinstance(x, np.generic):
         return _dt.from_numpy_dtype(x.dtype)
     if isinstance(x, _op.Tensor):
@@ -177,7 +179,7 @@ def _infer_array(data, exact: bool = False):
         _dt.from_numpy_dtype(data.dtype)
         return np.asarray(data), True
     t = type(data)
-    if t in _PY_SCALARS:
+    if t in _PY_SCALARS or t is _complex:
         d = _leaf_dtype(data)
         if exact and d.is_floating_point:
             return np.array(data, dtype=np.float64), True
@@ -345,7 +347,7 @@ def _fill_number(fill_value, name: str):
         return fill_value.item()
     if isinstance(fill_value, np.generic):
         return fill_value.item()
-    if not isinstance(fill_value, (_int, _float, _bool)):
+    if not isinstance(fill_value, (_int, _float, _bool, _complex)):
         raise TypeError(f"{name}(): argument 'fill_value' (position 2) must be Number, not "
                         f"{type(fill_value).__name__}")
     return fill_value
@@ -362,7 +364,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     d = dtype or _dt.scalar_dtype(fill_value)
     if d.np_dtype is not None:
         _check_scalar_fits(fill_value, d.np_dtype)
-        if d.np_dtype == np.float16 and math.isfinite(fill_value) and abs(fill_value) > 65504:
+        if d.np_dtype == np.float16 and math.isfinite(fill_value.real) \
+                and abs(fill_value) > 65504:
             raise RuntimeError("value cannot be converted to type c10::Half without overflow")
     return _filled(_parse_size((size,), "full"), fill_value, d, device, requires_grad)
 

@@ -162,9 +162,9 @@ class Mul(Op):
         sx, sy = ctx.__dict__.get("scalars", _NO_SCALARS)
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            gx = grad * (y if y is not None else sy)
+            gx = grad * _conj(y if y is not None else sy)
         if ctx.needs_input_grad[1]:
-            gy = grad * (x if x is not None else sx)
+            gy = grad * _conj(x if x is not None else sx)
         return gx, gy
 
 
@@ -192,11 +192,19 @@ class Div(Op):
         y = y if y is not None else sy
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            gx = grad / y
+            gx = grad / _conj(y)
         if ctx.needs_input_grad[1]:
             x = x if x is not None else sx
-            gy = -grad * x / (y * y)
+            gy = -grad * _conj(x / (y * y))
         return gx, gy
+
+
+def _conj(v):
+    """The conjugate of a complex tensor or number (backward's conjugate-Wirtinger factors);
+    real values are returned as they are."""
+    if v.__class__ is _op.Tensor:
+        return v.conj() if v._data.dtype.kind == "c" else v
+    return v.conjugate() if isinstance(v, (complex, np.complexfloating)) else v
 
 
 class DivRounded(Div):
@@ -263,7 +271,7 @@ class Pow(Op):
         p = ctx.exponent
         if p == 0:
             return grad * 0, None
-        return grad * (p * x ** (p - 1)), None
+        return grad * _conj(p * x ** (p - 1)), None
 
 
 # Exponents PyTorch's CPU kernel computes with products and square roots instead of pow (for float

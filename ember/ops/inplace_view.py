@@ -157,13 +157,16 @@ class CopySlices(Op):
         g_base = None
         if ctx.needs_input_grad[0]:
             xp = array_module(grad._data)
-            mask = xp.ones(grad._data.shape, grad._data.dtype)
+            # complex grads through .real/.imag views: a mask cannot zero one component, so
+            # zero the region of a copy (first order only)
+            cut = grad._data.dtype.kind == "c"
+            mask = grad._data.copy() if cut else xp.ones(grad._data.shape, grad._data.dtype)
             region = _replay_raw(chain, mask)
             if key is None:
                 region[...] = 0
             else:
                 region[key] = 0
-            g_base = grad * _op._new_tensor(mask)
+            g_base = _op._new_tensor(mask) if cut else grad * _op._new_tensor(mask)
         return g_base, g_src
 
 

@@ -113,7 +113,7 @@ class MM(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.inputs
+        x, y = _conj_saved(ctx)  # conjugate Wirtinger: grad @ y^H, x^H @ grad
         gx = MM.apply(grad, _s.t(y)) if ctx.needs_input_grad[0] else None
         gy = MM.apply(_s.t(x), grad) if ctx.needs_input_grad[1] else None
         return gx, gy
@@ -130,7 +130,7 @@ class Dot(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.inputs
+        x, y = _conj_saved(ctx)  # conjugate Wirtinger: grad @ y^H, x^H @ grad
         gx = grad * y if ctx.needs_input_grad[0] else None
         gy = grad * x if ctx.needs_input_grad[1] else None
         return gx, gy
@@ -138,6 +138,27 @@ class Dot(Op):
 
 class Vdot(Dot):
     """vdot: dot with the first argument conjugated (the same thing for real tensors)."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return _product(array_module(x), x.conj() if x.dtype.kind == "c" else x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        gx = grad.conj() * y if ctx.needs_input_grad[0] else None
+        gy = grad * x if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+def _conj_saved(ctx) -> tuple:
+    """The two saved inputs, conjugated when complex (real ones are returned as they are)."""
+    x, y = ctx.inputs
+    if x._data.dtype.kind == "c":
+        x = x.conj()
+    if y._data.dtype.kind == "c":
+        y = y.conj()
+    return x, y
 
 
 class Mv(Op):
@@ -151,7 +172,7 @@ class Mv(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.inputs
+        x, y = _conj_saved(ctx)  # conjugate Wirtinger: grad @ y^H, x^H @ grad
         gx = _s.reshape(grad, (-1, 1)) * y if ctx.needs_input_grad[0] else None
         gy = Mv.apply(_s.t(x), grad) if ctx.needs_input_grad[1] else None
         return gx, gy
@@ -177,7 +198,7 @@ class Matmul(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.inputs
+        x, y = _conj_saved(ctx)  # conjugate Wirtinger: grad @ y^H, x^H @ grad
         xm = _s.reshape(x, (1, -1)) if x.ndim == 1 else x
         ym = _s.reshape(y, (-1, 1)) if y.ndim == 1 else y
         g = grad
@@ -233,7 +254,7 @@ class Addmm(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.inputs
+        x, y = _conj_saved(ctx)  # conjugate Wirtinger: grad @ y^H, x^H @ grad
         beta, alpha = ctx.coef
         need = ctx.needs_input_grad
         gi = gx = gy = None
@@ -313,7 +334,7 @@ def dot(input, tensor, *, out=None):
 
 
 def vdot(input, other, *, out=None):
-    """dot(conj(input), other); real tensors only, so the same as dot (VdotBackward0)."""
+    """dot(conj(input), other) (VdotBackward0)."""
     dot(input, other)  # validation
     return Vdot.apply(input, other)
 

@@ -135,6 +135,9 @@ class Mean(Op):
     @staticmethod
     def backward(ctx, grad):
         shape, axes, keepdim = ctx.meta
+        if grad._data.dtype.kind == "c":  # complex: multiply (true division is real-only)
+            return _expand_back(grad * (1.0 / ctx.n if ctx.n else _float("nan")), shape, axes,
+                                keepdim)
         return _expand_back(grad / ctx.n if ctx.n else grad * _float("nan"), shape, axes, keepdim)
 
 
@@ -178,6 +181,8 @@ class Prod(Op):
         if x.ndim == 0:
             return grad
         out = ctx.output
+        if x._data.dtype.kind == "c":  # conjugate Wirtinger: grad * conj(d out / d x)
+            x, out = x.conj(), out.conj()
         if axis is None:
             if not (x._data == 0).any():
                 return grad * (out / x)
@@ -241,7 +246,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Arithmetic mean; only floating inputs (or an explicit floating dtype) are allowed."""
     d = dtype or input.dtype
-    if not d.is_floating_point:
+    if not d.is_floating_point and not d.is_complex:
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: {_cap(d)}")
     axes = reduce_axes(dim, input._data.ndim)

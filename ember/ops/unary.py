@@ -17,6 +17,7 @@ from ._common import _float_input
 from ._op import Op
 from ._output import _cap, _out, inplace
 from ._util import _const, _zeros
+from .complex import complex, where_zero
 from .elementwise import pow, where
 
 __all__ = ["abs", "abs_", "absolute", "absolute_", "acos", "acos_", "acosh", "acosh_", "arccos",
@@ -36,6 +37,12 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_PI_OVER_TWO = math.sqrt(math.pi) / 2.0
 
 
+def _cj(t):
+    """conj(t) for complex t, else t: holomorphic backwards take grad * conj(f'(z)) (torch's
+    convention), and f'(conj z) = conj(f'(z)) for these real-coefficient functions."""
+    return t.conj() if t._data.dtype.kind == "c" else t
+
+
 def _not_implemented(name: str, t) -> NotImplementedError:
     return NotImplementedError(f'"{name}_cpu" not implemented for \'{_cap(t.dtype)}\'')
 
@@ -51,7 +58,7 @@ class Exp(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.output
+        return grad * _cj(ctx.output)
 
 
 class Exp2(Op):
@@ -62,7 +69,7 @@ class Exp2(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * (ctx.output * _LN2)
+        return grad * (_cj(ctx.output) * _LN2)
 
 
 class Expm1(Op):
@@ -73,7 +80,7 @@ class Expm1(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * (ctx.output + 1)
+        return grad * (_cj(ctx.output) + 1)
 
 
 class Log(Op):
@@ -85,7 +92,7 @@ class Log(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / ctx.inputs[0]
+        return grad / _cj(ctx.inputs[0])
 
 
 class Log2(Op):
@@ -97,7 +104,7 @@ class Log2(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / (ctx.inputs[0] * _LN2)
+        return grad / (_cj(ctx.inputs[0]) * _LN2)
 
 
 class Log10(Op):
@@ -109,7 +116,7 @@ class Log10(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / (ctx.inputs[0] * _LN10)
+        return grad / (_cj(ctx.inputs[0]) * _LN10)
 
 
 class Log1P(Op):
@@ -121,7 +128,7 @@ class Log1P(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / (ctx.inputs[0] + 1)
+        return grad / (_cj(ctx.inputs[0]) + 1)
 
 
 # ---- roots and reciprocals -------------------------------------------------------------------
@@ -135,7 +142,7 @@ class Sqrt(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / (ctx.output * 2)
+        return grad / (_cj(ctx.output) * 2)
 
 
 class Rsqrt(Op):
@@ -147,7 +154,7 @@ class Rsqrt(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        y = ctx.output
+        y = _cj(ctx.output)
         return grad * (y * y * y * -0.5)
 
 
@@ -159,7 +166,7 @@ class Reciprocal(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        y = ctx.output
+        y = _cj(ctx.output)
         return grad * -(y * y)
 
 
@@ -175,7 +182,7 @@ class Sin(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * cos(ctx.inputs[0])
+        return grad * cos(_cj(ctx.inputs[0]))
 
 
 class Cos(Op):
@@ -187,7 +194,7 @@ class Cos(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * -sin(ctx.inputs[0])
+        return grad * -sin(_cj(ctx.inputs[0]))
 
 
 class Tan(Op):
@@ -198,7 +205,7 @@ class Tan(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        y = ctx.output
+        y = _cj(ctx.output)
         return grad * (y * y + 1)
 
 
@@ -211,7 +218,7 @@ class Asin(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x = ctx.inputs[0]
+        x = _cj(ctx.inputs[0])
         return grad * rsqrt(1 - x * x)
 
 
@@ -224,7 +231,7 @@ class Acos(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x = ctx.inputs[0]
+        x = _cj(ctx.inputs[0])
         return grad * -rsqrt(1 - x * x)
 
 
@@ -237,7 +244,7 @@ class Atan(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x = ctx.inputs[0]
+        x = _cj(ctx.inputs[0])
         return grad / (x * x + 1)
 
 
@@ -250,7 +257,7 @@ class Sinh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * cosh(ctx.inputs[0])
+        return grad * cosh(_cj(ctx.inputs[0]))
 
 
 class Cosh(Op):
@@ -262,7 +269,7 @@ class Cosh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * sinh(ctx.inputs[0])
+        return grad * sinh(_cj(ctx.inputs[0]))
 
 
 class Tanh(Op):
@@ -273,7 +280,7 @@ class Tanh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        y = ctx.output
+        y = _cj(ctx.output)
         return grad * (1 - y * y)
 
 
@@ -286,7 +293,7 @@ class Asinh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x = ctx.inputs[0]
+        x = _cj(ctx.inputs[0])
         return grad * rsqrt(x * x + 1)
 
 
@@ -299,7 +306,9 @@ class Acosh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x = ctx.inputs[0]
+        x = _cj(ctx.inputs[0])
+        if x._data.dtype.kind == "c":  # torch's branch: rsqrt(x + 1) rsqrt(x - 1), not rsqrt(x^2 - 1)
+            return grad * (rsqrt(x + 1) * rsqrt(x - 1))
         return grad * rsqrt(x * x - 1)
 
 
@@ -312,7 +321,7 @@ class Atanh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x = ctx.inputs[0]
+        x = _cj(ctx.inputs[0])
         return grad / (1 - x * x)
 
 
@@ -335,7 +344,7 @@ class Sigmoid(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        y = ctx.output
+        y = _cj(ctx.output)
         return grad * (y * (1 - y))
 
 
@@ -382,7 +391,19 @@ class Sign(Op):
 
 
 class Sgn(Sign):
-    pass
+    save_inputs = (0,)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (z,) = ctx.inputs
+        if z._data.dtype.kind != "c":
+            return _zeros(grad)
+        # sgn(z) = e^{i angle z}: only the angle moves, so the gradient is the tangential part
+        # Re(conj(g) i s) times i s / |z| (0 at z = 0, as torch)
+        s = sgn(z)
+        a = z.abs()
+        r = (grad.real * -s.imag + grad.imag * s.real) / a
+        return where_zero(z, complex(-s.imag * r, s.real * r))
 
 
 class Abs(Op):

@@ -112,7 +112,7 @@ def test_from_numpy_noncontiguous_and_0d():
 
 
 @pytest.mark.parametrize("arr", [np.array([1, 2], dtype=np.uint16),
-                                 np.array([1, 2], dtype=np.complex64),
+                                 np.array([1, 2], dtype=np.clongdouble),
                                  np.array(["a"]), np.array([1, 2], dtype=object)])
 def test_from_numpy_unsupported_dtype(arr):
     with pytest.raises(TypeError):
