@@ -72,6 +72,8 @@ from ._threads import (
     set_num_threads,
 )
 from ._typename import typename
+from .amp import _state as _amp_state
+from .amp._state import *  # torch's top-level autocast-state functions
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
@@ -195,12 +197,12 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
      _unary.__all__ + _random.__all__ + _printing.__all__ + _complex.__all__ +
      _decomposition.__all__ + _spectral.__all__ + _windows.__all__ + _scatter_views.__all__ +
      _numeric.__all__ + _copy_variants.__all__ + _global_flags.__all__ +
-     _tensor_queries.__all__)
+     _tensor_queries.__all__ + _amp_state.__all__)
 
 # torch's sub-namespaces that pull in more code than `import ember` should pay for load on first
 # touch (`ember.linalg`, `torch.fft` through as_torch); `import ember.linalg` works as usual.
-_LAZY_SUBMODULES = frozenset({"amp", "distributions", "fft", "func", "hub", "linalg", "onnx",
-                              "signal", "special"})
+_LAZY_SUBMODULES = frozenset({"amp", "cpu", "distributions", "fft", "func", "hub", "linalg",
+                              "onnx", "signal", "special"})
 
 
 def __getattr__(name: str):

@@ -298,3 +298,11 @@ __all__ = [
     "stream",
     "synchronize",
 ]
+
+
+def __getattr__(name: str):
+    if name == "amp":  # torch.cuda.amp, loaded on first use so `import ember` stays light
+        import importlib
+
+        return importlib.import_module(".amp", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

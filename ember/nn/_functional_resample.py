@@ -103,7 +103,7 @@ def interpolate(input: Tensor, size: int | tuple[int, ...] | None = None,
     if any(n <= 0 for n in spatial) or any(o <= 0 for o in output_size):
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
                            f"{tuple(spatial)} output {tuple(output_size)}")
-    if mode not in ("nearest", "nearest-exact") and x.dtype.kind != "f":
+    if mode not in ("nearest", "nearest-exact") and x.dtype.kind not in "fV":  # V: bfloat16
         raise NotImplementedError(f'"upsample_{mode}{dim}d" not implemented for '
                                   f"'{input.dtype}'")
     return _ops.resample(input, output_size, scales, mode, bool(align_corners))

@@ -238,7 +238,7 @@ class Convolution(Op):
         y = _conv_arrays(x, w, geom)
         if b is not None:
             y += b.reshape((-1,) + (1,) * len(geom.out_sp))
-        return y
+        return y if y.dtype == x.dtype else y.astype(x.dtype)  # NumPy's bf16 matmul is float32
 
     @staticmethod
     def backward(ctx, grad):
@@ -268,7 +268,7 @@ class ConvTranspose(Op):
         x = _conv_transpose_arrays(gy, w, geom)
         if b is not None:
             x += b.reshape((-1,) + (1,) * len(geom.in_sp))
-        return x
+        return x if x.dtype == gy.dtype else x.astype(gy.dtype)
 
     @staticmethod
     def backward(ctx, grad):

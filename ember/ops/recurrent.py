@@ -53,7 +53,7 @@ class RnnLayer(Op):
         if b_ih is not None:
             xw += b_ih if mode == "GRU" else b_ih + b_hh  # GRU keeps b_hn inside r * (...)
         h = h0.copy()
-        out = xp.empty((x.shape[0], h.shape[1]), dtype=xw.dtype)
+        out = xp.empty((x.shape[0], h.shape[1]), dtype=x.dtype)  # NumPy: bf16 @ bf16 is f32
         saved = {"hprev": xp.empty_like(out) if train else None}
         with np.errstate(over="ignore"):
             c = _run_steps(xp, mode, xw, h, c0, w_hh, b_hh, w_hr, out, steps, saved, train)

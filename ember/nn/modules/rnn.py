@@ -6,6 +6,7 @@ import math
 import numbers
 import warnings
 
+from ...amp import _state as _amp_state
 from ...ops import creation as _creation
 from ...ops import indexing as _indexing
 from ...ops import recurrent as _rec
@@ -144,7 +145,7 @@ class RNNBase(Module):
 
     def _check_input(self, input, batch_sizes) -> None:
         w = getattr(self, self._flat_weights_names[0])
-        if input.dtype != w.dtype:
+        if input.dtype != w.dtype and not _amp_state._is_any_autocast_enabled():
             raise ValueError(
                 f"RNN input dtype ({input.dtype}) does not match weight dtype ({w.dtype}). "
                 f"Convert input: input.to({w.dtype}), or convert model: model.to({input.dtype})")
