@@ -1,9 +1,10 @@
 """ember.autograd: backward(), grad(), custom Functions, grad-mode switches, anomaly detection,
-the functional API (jacobian, hessian, vjp, jvp, hvp, vhp) and gradcheck / gradgradcheck.
+the functional API (jacobian, hessian, vjp, jvp, hvp, vhp), gradcheck / gradgradcheck and
+autograd.graph (saved-tensor hooks, gradient edges, multi-tensor gradient hooks).
 """
 from __future__ import annotations
 
-from . import anomaly, function, grad_mode
+from . import anomaly, function, grad_mode, graph  # noqa: F401 - torch.autograd.graph
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .engine import run_backward
 from .function import Function, FunctionCtx, once_differentiable

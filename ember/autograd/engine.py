@@ -167,7 +167,18 @@ def run_backward(tensors, grad_tensors, retain_graph: bool, create_graph: bool,
                 raise RuntimeError(
                     f"The differentiated Tensor at index {i} appears to not have been used in the "
                     "graph. Set allow_unused=True if this is the desired behavior.")
+    while _final_callbacks:  # queue_callback: run once this backward pass is over
+        _final_callbacks.pop(0)()
     return captured
+
+
+_final_callbacks: list = []
+
+
+def queue_callback(callback) -> None:
+    """Run `callback()` when the current backward pass ends (torch's
+    Variable._execution_engine.queue_callback)."""
+    _final_callbacks.append(callback)
 
 
 def _run_node(node, node_grads: list, retain_graph: bool) -> tuple:

@@ -23,6 +23,7 @@ import functools
 from ..backend import array_module
 from . import anomaly as _anomaly
 from . import grad_mode
+from . import graph as _graph
 from . import node as _node
 from .node import _FREED_MSG, Node, edge_of, inplace_saved_error
 
@@ -65,6 +66,8 @@ def _unpack(ctx, entry):
     """A saved tensor back from its record, checking its version counter."""
     if entry is None:
         return None
+    if entry[0] == "packed":  # saved under autograd.graph.saved_tensors_hooks
+        return entry[1].get()
     if entry[0] == "out":  # an output of this Function: rebuilt so it points back at ctx
         _, data, vbox, version, nr = entry
         if vbox[0] != version:
@@ -260,6 +263,9 @@ def _pack(ctx, t, results, requires: bool):
     """Record a tensor for backward: outputs by data (no reference cycle), others as they are."""
     if t is None:
         return None
+    hooks = _graph.current_hooks() if _graph.active else None
+    if hooks is not None:
+        return ("packed", _graph.pack(t, hooks))
     if requires and t._grad_fn is ctx:
         return ("out", t._data, t._vbox, t._vbox[0], t._output_nr)
     return ("in", t, t._vbox[0])

@@ -13,6 +13,7 @@ import numpy as np
 from .._dtype import _BY_NUMPY
 from ..autograd import anomaly as _anomaly
 from ..autograd import grad_mode
+from ..autograd import graph as _graph
 from ..autograd import node as _node
 from ..autograd.node import (
     _FREED_MSG,
@@ -85,10 +86,16 @@ class OpNode(Node):
         if saved is None:
             self._check_not_freed()
             return ()
-        for t, version in saved:
+        out = []
+        for entry in saved:
+            if entry.__class__ is _graph.Packed:
+                out.append(entry.get())
+                continue
+            t, version = entry
             if t is not None and t._vbox[0] != version:
                 raise inplace_saved_error(t, t._data, t._vbox[0], version)
-        return tuple([t for t, _ in saved])
+            out.append(t)
+        return tuple(out)
 
     @property
     def output(self):
@@ -339,11 +346,18 @@ def _new_node(cls, args) -> OpNode:
 
 
 def _save(cls, node, args) -> None:
-    """Keep the inputs named in `save_inputs` with their versions (checked by node.inputs)."""
+    """Keep the inputs named in `save_inputs` with their versions (checked by node.inputs), or,
+    under autograd.graph.saved_tensors_hooks, what the pack hook makes of them."""
+    hooks = _graph.current_hooks() if _graph.active else None
     saved = []
     for i in cls.save_inputs:
         a = args[i]
-        saved.append((a, a._vbox[0]) if isinstance(a, Tensor) else NO_EDGE)
+        if not isinstance(a, Tensor):
+            saved.append(NO_EDGE)
+        elif hooks is None:
+            saved.append((a, a._vbox[0]))
+        else:
+            saved.append(_graph.pack(a, hooks))
     node._saved_inputs = tuple(saved)
 
 
