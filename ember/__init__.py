@@ -147,6 +147,7 @@ from .size import Size
 
 __version__ = "0.1.0"
 
+norm = _decomposition.norm  # reduction.norm plus p='nuc' (overrides the star import's)
 pi = math.pi
 e = math.e
 inf = math.inf

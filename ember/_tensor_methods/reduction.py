@@ -53,7 +53,9 @@ class ReductionMethods:
         return _r.std(self, dim, unbiased, keepdim, correction=correction)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
-        return _r.norm(self, p, dim, keepdim, dtype=dtype)
+        from ..ops.decomposition import norm  # reduction.norm plus p='nuc'
+
+        return norm(self, p, dim, keepdim, dtype=dtype)
 
     def dist(self, other, p=2):
         return _r.dist(self, other, p)
