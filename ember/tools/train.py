@@ -5,6 +5,10 @@ ember (UCI handwritten digits): data -> random_split -> DataLoader -> small CNN 
     ember-train                         # defaults built in
     ember-train --config my.yaml --epochs 5
     ember-train --resume ember-train-out/last.pt --epochs 20
+    ember-train --data my_images/ --model resnet18 --pretrained --freeze-backbone
+
+With --data DIR (an ImageFolder: one sub-folder of images per class) it trains a zoo model
+(--model, resnet18 by default) on the user's own images instead of the bundled digits.
 
 Every problem with the command line, the config, the checkpoint or the output folder is found
 before the data is loaded and reported as one line on stderr, exit code 2.
@@ -46,6 +50,73 @@ def build_model(torch, cfg: dict):
     )
 
 
+def _import_vision(torch):
+    """ember.vision, or torchvision for --backend torch (its compiled ops stubbed out)."""
+    if torch.__name__ == "ember":
+        return importlib.import_module("ember.vision")
+    if "torchvision" in sys.modules:
+        return sys.modules["torchvision"]
+    # torchvision's compiled ops cannot load beside a CPU-only torch: register no fake kernels
+    original = torch.library.register_fake
+    torch.library.register_fake = lambda *args, **kwargs: (lambda fn: fn)
+    try:
+        return importlib.import_module("torchvision")
+    except ImportError as exc:
+        raise DemoError(f"--backend torch with --data needs torchvision: {exc}") from None
+    finally:
+        torch.library.register_fake = original
+
+
+def _replace_head(torch, model, num_classes: int):
+    """Swap the last Linear (or 1x1 Conv2d, SqueezeNet's) for a new one with num_classes outputs;
+    returns the new head."""
+    nn = torch.nn
+    name, old = [(n, m) for n, m in model.named_modules()
+                 if isinstance(m, (nn.Linear, nn.Conv2d))][-1]
+    if isinstance(old, nn.Linear):
+        new = nn.Linear(old.in_features, num_classes, bias=old.bias is not None)
+    else:
+        new = nn.Conv2d(old.in_channels, num_classes, old.kernel_size, old.stride)
+    parent = model.get_submodule(name.rpartition(".")[0]) if "." in name else model
+    setattr(parent, name.rpartition(".")[2], new)
+    return new
+
+
+def build_zoo_model(torch, vision, opts: dict, num_classes: int):
+    """A zoo model for `num_classes` classes: pretrained weights with a new head, or from scratch;
+    with freeze_backbone only the head trains."""
+    try:
+        builder = vision.models.get_model_builder(opts["model"])
+    except ValueError:
+        raise DemoError(f"--model: unknown model {opts['model']!r} (see "
+                        "torchvision.models.list_models())") from None
+    if not opts["pretrained"]:
+        if opts["freeze_backbone"]:
+            raise DemoError("--freeze-backbone needs --pretrained (a random backbone would stay "
+                            "random)")
+        return builder(num_classes=num_classes)
+    try:
+        model = builder(weights="DEFAULT")
+    except OSError as exc:  # offline: the error names the URL and where to put the file
+        raise DemoError(f"--pretrained: {exc}") from None
+    if opts["freeze_backbone"]:
+        for p in model.parameters():
+            p.requires_grad_(False)
+    _replace_head(torch, model, num_classes)
+    return model
+
+
+def image_folder(torch, vision, directory: str, image_size: int):
+    """ImageFolder(directory) resized, center-cropped and normalised as ImageNet models expect."""
+    t = vision.transforms
+    transform = t.Compose([t.Resize(image_size), t.CenterCrop(image_size), t.ToTensor(),
+                           t.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
+    try:
+        return vision.datasets.ImageFolder(directory, transform=transform)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise DemoError(f"--data {directory}: {exc}") from None
+
+
 def run_epoch(torch, model, loader, loss_fn, optimizer=None, desc="", show=True):
     """One pass over `loader`; trains when an optimizer is given. Returns (mean loss, accuracy)."""
     training = optimizer is not None
@@ -72,10 +143,13 @@ def run_epoch(torch, model, loader, loss_fn, optimizer=None, desc="", show=True)
     return total_loss / max(seen, 1), correct / max(seen, 1)
 
 
-def _checkpoint(model, optimizer, scheduler, epoch, best, history, cfg) -> dict:
-    return {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+def _checkpoint(model, optimizer, scheduler, epoch, best, history, cfg, vision_opts) -> dict:
+    ckpt = {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(), "epoch": epoch, "best_val_acc": best,
             "history": history, "config": cfg, "rng_state": model_rng_state(model)}
+    if vision_opts is not None:
+        ckpt["vision"] = vision_opts
+    return ckpt
 
 
 def model_rng_state(model):
@@ -84,7 +158,8 @@ def model_rng_state(model):
 
 
 def _framework_of(model):
-    return importlib.import_module(type(model).__module__.split(".")[0])
+    root = type(model).__module__.split(".")[0]
+    return importlib.import_module("torch" if root == "torchvision" else root)
 
 
 def _load_checkpoint(torch, path: str) -> dict:
@@ -167,6 +242,29 @@ def settings(args):
     return torch, cfg, notes, ckpt
 
 
+def vision_options(args, ckpt) -> dict | None:
+    """--data/--model/--pretrained/--freeze-backbone/--image-size, or a resumed run's; None for
+    the digits demo."""
+    saved = (ckpt or {}).get("vision")
+    if args.data is None and saved is None:
+        if args.model or args.pretrained or args.freeze_backbone or args.image_size:
+            raise DemoError("--model, --pretrained, --freeze-backbone and --image-size need "
+                            "--data DIR (an ImageFolder)")
+        return None
+    opts = dict(saved or {"data": None, "model": "resnet18", "pretrained": False,
+                          "freeze_backbone": False, "image_size": 64})
+    for key in ("data", "model", "image_size"):
+        if getattr(args, key) is not None:
+            opts[key] = getattr(args, key)
+    opts["pretrained"] = opts["pretrained"] or args.pretrained
+    opts["freeze_backbone"] = opts["freeze_backbone"] or args.freeze_backbone
+    if opts["image_size"] < 16:
+        raise DemoError(f"--image-size must be at least 16, got {opts['image_size']}")
+    if not pathlib.Path(opts["data"]).is_dir():
+        raise DemoError(f"--data: no such folder: {opts['data']}")
+    return opts
+
+
 def _plot(history: list, path: pathlib.Path) -> bool:
     """Loss and accuracy curves as a PNG; False when matplotlib is not installed."""
     try:
@@ -202,6 +300,16 @@ def parse_args(argv):
                    "outputs go next to the checkpoint unless --out-dir is given")
     p.add_argument("--out-dir", help="where checkpoints and the curve go (overrides the config)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--data", metavar="DIR", help="train on an ImageFolder (one sub-folder of "
+                   "images per class) instead of the bundled digits")
+    p.add_argument("--model", help="a zoo model name for --data (default resnet18), e.g. "
+                   "mobilenet_v3_small")
+    p.add_argument("--pretrained", action="store_true", help="start from the model's ImageNet "
+                   "weights (hub cache, else download) with a new classification head")
+    p.add_argument("--freeze-backbone", action="store_true",
+                   help="with --pretrained: train only the new head")
+    p.add_argument("--image-size", type=int, default=None,
+                   help="--data images are resized and center-cropped to this (default 64)")
     p.add_argument("--backend", choices=["ember", "torch"], default="ember",
                    help="run the same program on real PyTorch, for comparison")
     return p.parse_args(argv)
@@ -219,11 +327,20 @@ def train(args) -> float:
     # The model and its checkpoint come before the data, so that a checkpoint that does not fit
     # is reported before anything is loaded. Loading the data draws nothing from the global
     # generator, so the order does not change a number.
+    vision_opts = vision_options(args, ckpt)
     torch.manual_seed(cfg["seed"])
-    model = build_model(torch, cfg)
+    if vision_opts is None:
+        dataset = digits_dataset(torch)
+        model = build_model(torch, cfg)
+    else:  # the folder is only listed here: images are read batch by batch
+        vision = _import_vision(torch)
+        dataset = image_folder(torch, vision, vision_opts["data"], vision_opts["image_size"])
+        if len(dataset.classes) < 2:
+            raise DemoError(f"--data {vision_opts['data']}: needs at least two class folders")
+        model = build_zoo_model(torch, vision, vision_opts, len(dataset.classes))
     loss_fn = torch.nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=cfg["lr"],
-                                 weight_decay=cfg["weight_decay"])
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad],
+                                 lr=cfg["lr"], weight_decay=cfg["weight_decay"])
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=cfg["scheduler_step"],
                                                 gamma=cfg["scheduler_gamma"])
     first, best, history = 1, -1.0, []
@@ -245,18 +362,23 @@ def train(args) -> float:
                   "--epochs N with a larger N to train more")
 
     data = torch.utils.data
-    dataset = digits_dataset(torch)
     split = torch.Generator().manual_seed(cfg["seed"])
     train_set, val_set, test_set = data.random_split(dataset, cfg["split"], generator=split)
     kw = {"batch_size": cfg["batch_size"], "num_workers": cfg["num_workers"]}
     train_loader = data.DataLoader(train_set, shuffle=True, **kw)
     val_loader = data.DataLoader(val_set, **kw)
     test_loader = data.DataLoader(test_set, **kw)
-    print(f"data: {len(dataset)} digits -> train {len(train_set)}, validation {len(val_set)}, "
+    what = "digits" if vision_opts is None else \
+        f"images of {len(dataset.classes)} classes in {vision_opts['data']}"
+    print(f"data: {len(dataset)} {what} -> train {len(train_set)}, validation {len(val_set)}, "
           f"test {len(test_set)}")
     out = pathlib.Path(cfg["out_dir"])
     params = sum(p.numel() for p in model.parameters())
-    print(f"model: {params} parameters; {cfg['epochs']} epoch{'s' * (cfg['epochs'] != 1)}")
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    name = "" if vision_opts is None else f"{vision_opts['model']}, "
+    frozen = "" if trainable == params else f" ({trainable} trainable)"
+    print(f"model: {name}{params} parameters{frozen}; {cfg['epochs']} "
+          f"epoch{'s' * (cfg['epochs'] != 1)}")
 
     show = not args.quiet
     for epoch in range(first, cfg["epochs"] + 1):
@@ -272,9 +394,11 @@ def train(args) -> float:
               f"val loss {va_loss:.4f} acc {va_acc:.1%} | lr {lr:.2e}")
         if va_acc > best:
             best = va_acc
-            torch.save(_checkpoint(model, optimizer, scheduler, epoch, best, history, cfg),
+            torch.save(_checkpoint(model, optimizer, scheduler, epoch, best, history, cfg,
+                                   vision_opts),
                        out / "best.pt")
-        torch.save(_checkpoint(model, optimizer, scheduler, epoch, best, history, cfg),
+        torch.save(_checkpoint(model, optimizer, scheduler, epoch, best, history, cfg,
+                                   vision_opts),
                    out / "last.pt")
 
     if (out / "best.pt").is_file():
