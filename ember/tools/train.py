@@ -22,6 +22,7 @@ import pathlib
 import sys
 import time
 
+from ..distributed._train_launch import Replicas, relaunch, under_launcher
 from .digits import digits_dataset
 from .progress import has_tqdm, progress_bar
 from .train_config import DEFAULTS, ConfigError, check_values, read_config
@@ -312,6 +313,8 @@ def parse_args(argv):
                    help="--data images are resized and center-cropped to this (default 64)")
     p.add_argument("--backend", choices=["ember", "torch"], default="ember",
                    help="run the same program on real PyTorch, for comparison")
+    p.add_argument("--nproc", type=int, default=1, metavar="N",
+                   help="train data-parallel on N processes (MPI; DistributedDataParallel)")
     return p.parse_args(argv)
 
 
@@ -319,6 +322,7 @@ def train(args) -> float:
     """The whole workflow; returns the test accuracy."""
     start = time.perf_counter()
     torch, cfg, notes, ckpt = settings(args)
+    replicas = Replicas(torch, args.nproc)  # --nproc N: this process is one of N ranks
     if not has_tqdm():
         notes.append("tqdm not installed: plain progress bars")
     for note in notes:
@@ -365,7 +369,8 @@ def train(args) -> float:
     split = torch.Generator().manual_seed(cfg["seed"])
     train_set, val_set, test_set = data.random_split(dataset, cfg["split"], generator=split)
     kw = {"batch_size": cfg["batch_size"], "num_workers": cfg["num_workers"]}
-    train_loader = data.DataLoader(train_set, shuffle=True, **kw)
+    train_loader = replicas.loader(train_set, cfg["seed"], **kw)
+    net = replicas.wrap(model)
     val_loader = data.DataLoader(val_set, **kw)
     test_loader = data.DataLoader(test_set, **kw)
     what = "digits" if vision_opts is None else \
@@ -383,7 +388,8 @@ def train(args) -> float:
     show = not args.quiet
     for epoch in range(first, cfg["epochs"] + 1):
         tag = f"epoch {epoch}/{cfg['epochs']}"
-        tr_loss, tr_acc = run_epoch(torch, model, train_loader, loss_fn, optimizer,
+        replicas.set_epoch(train_loader, epoch)
+        tr_loss, tr_acc = run_epoch(torch, net, train_loader, loss_fn, optimizer,
                                     f"{tag} train", show)
         va_loss, va_acc = run_epoch(torch, model, val_loader, loss_fn, None, f"{tag} val", show)
         lr = scheduler.get_last_lr()[0]
@@ -394,28 +400,34 @@ def train(args) -> float:
               f"val loss {va_loss:.4f} acc {va_acc:.1%} | lr {lr:.2e}")
         if va_acc > best:
             best = va_acc
+            if replicas.is_main:
+                torch.save(_checkpoint(model, optimizer, scheduler, epoch, best, history, cfg,
+                                       vision_opts),
+                           out / "best.pt")
+        if replicas.is_main:
             torch.save(_checkpoint(model, optimizer, scheduler, epoch, best, history, cfg,
                                    vision_opts),
-                       out / "best.pt")
-        torch.save(_checkpoint(model, optimizer, scheduler, epoch, best, history, cfg,
-                                   vision_opts),
-                   out / "last.pt")
+                       out / "last.pt")
+        replicas.barrier()
 
     if (out / "best.pt").is_file():
         model.load_state_dict(_load_checkpoint(torch, str(out / "best.pt"))["model"])
     _, test_acc = run_epoch(torch, model, test_loader, loss_fn, None, "test", show)
-    if history and _plot(history, out / "curves.png"):
+    if history and replicas.is_main and _plot(history, out / "curves.png"):
         print(f"curves: {out / 'curves.png'}")
     elif history:
         print("note: matplotlib not installed: skipped the loss/accuracy curve")
     print(f"checkpoints: {out / 'best.pt'} (best validation accuracy {best:.1%}), "
           f"{out / 'last.pt'}; {time.perf_counter() - start:.1f} s")
     print(f"test accuracy: {100 * test_acc:.1f}%")
+    replicas.close()
     return test_acc
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.nproc > 1 and not under_launcher():  # restart this command on N ranks
+        return relaunch(args.nproc, "ember.tools.train", sys.argv[1:] if argv is None else argv)
     try:
         train(args)
     except DemoError as exc:

@@ -84,3 +84,21 @@ def test_bad_input_is_one_line(setup, argv, needle, tmp_path, capsys):
     rc, _, err = _run(capsys, *[a.format(tmp=tmp_path) for a in argv])
     assert rc == 2
     assert len(err) == 1 and err[0].startswith("ember-train: error:") and needle in err[0], err
+
+
+def test_data_parallel_on_two_ranks_prints_the_single_process_numbers(one_epoch, tmp_path):
+    """--nproc 2: the command restarts itself on 2 MPI ranks (DistributedDataParallel, the
+    training set sharded), only rank 0 prints and saves; it learns as the 1-process run does."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    proc = subprocess.run([sys.executable, "-m", "ember.tools.train", "--quiet", "--epochs", "1",
+                           "--nproc", "2", "--out-dir", str(tmp_path)], capture_output=True,
+                          text=True, timeout=600, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = proc.stdout.strip().splitlines()
+    assert re.fullmatch(r"test accuracy: (\d+\.\d)%", lines[-1]), lines[-1]
+    assert len(_epochs(lines)) == 1 and float(lines[-1].split()[-1][:-1]) > 50.0
+    assert (tmp_path / "best.pt").is_file()
