@@ -1,0 +1,4 @@
+"""torchaudio.compliance on ember: Kaldi-compatible features."""
+from . import kaldi
+
+__all__ = ["kaldi"]
