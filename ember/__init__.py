@@ -118,7 +118,10 @@ from .ops import reduction as _reduction
 from .ops import scatter_views as _scatter_views
 from .ops import shape as _shape
 from .ops import sorting as _sorting
+from .ops import special as _special
+from .ops import special_elementwise as _special_elementwise
 from .ops import spectral as _spectral
+from .ops import statistics as _statistics
 from .ops import unary as _unary
 from .ops import windows as _windows
 from .ops.binary import *
@@ -138,7 +141,10 @@ from .ops.reduction import *
 from .ops.scatter_views import *
 from .ops.shape import *
 from .ops.sorting import *
+from .ops.special import *
+from .ops.special_elementwise import *
 from .ops.spectral import *
+from .ops.statistics import *
 from .ops.unary import *
 from .ops.windows import *
 from .random import *
@@ -198,7 +204,8 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
      _unary.__all__ + _random.__all__ + _printing.__all__ + _complex.__all__ +
      _decomposition.__all__ + _spectral.__all__ + _windows.__all__ + _scatter_views.__all__ +
      _numeric.__all__ + _copy_variants.__all__ + _global_flags.__all__ +
-     _tensor_queries.__all__ + _amp_state.__all__)
+     _tensor_queries.__all__ + _amp_state.__all__ + _special.__all__ +
+     _special_elementwise.__all__ + _statistics.__all__)
 
 # torch's sub-namespaces that pull in more code than `import ember` should pay for load on first
 # touch (`ember.linalg`, `torch.fft` through as_torch); `import ember.linalg` works as usual.

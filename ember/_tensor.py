@@ -20,6 +20,7 @@ from ._tensor_methods.linalg import LinalgMethods
 from ._tensor_methods.random import RandomMethods
 from ._tensor_methods.reduction import ReductionMethods
 from ._tensor_methods.shape import ShapeMethods
+from ._tensor_methods.special import SpecialMethods
 from ._tensor_methods.views import ViewMethods
 from .autograd import backward as _autograd_backward
 from .autograd.node import _RemovableHandle
@@ -59,7 +60,7 @@ _COMPARABLE = (int, float, np.number, np.bool_, np.ndarray)  # and Tensor, added
 
 class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods,
              CreationMethods, RandomMethods, ComplexMethods, DecompositionMethods, ViewMethods,
-             AutogradMethods):
+             AutogradMethods, SpecialMethods):
     """An n-dimensional array on a device, with an optional autograd history."""
 
     # The fields every op or view touches are slots; the rest default on the class and are set

@@ -125,6 +125,10 @@ class ViewMethods:
     def resize_as_(self, the_template, memory_format=None):
         return self.resize_(tuple(the_template.shape))
 
+    # device and layout kinds ember tensors never are (torch's flags, read by real programs)
+    is_xpu = is_mps = is_ipu = is_hpu = is_mtia = is_vulkan = is_mkldnn = is_nested = \
+        is_sparse_csr = property(lambda self: False)
+
     def get_device(self) -> int:
         return -1 if self.device.type == "cpu" else (self.device.index or 0)
 
