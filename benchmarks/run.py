@@ -42,7 +42,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ALL_MODULES = ["benchmarks.micro_ops", "benchmarks.random_ops", "benchmarks.losses",
                "benchmarks.models", "benchmarks.cnn", "benchmarks.rnn", "benchmarks.gpt",
-               "benchmarks.optim_steps", "benchmarks.dataloader"]
+               "benchmarks.optim_steps", "benchmarks.dataloader", "benchmarks.vision",
+               "benchmarks.audio"]
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
