@@ -204,4 +204,4 @@ if N > 2:
 
 dist.destroy_process_group()
 assert not dist.is_initialized()
-print("ok", R, flush=True)
+print(f"ok {R}", flush=True)  # one string: ranks share the pipe, pieces could interleave

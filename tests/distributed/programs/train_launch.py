@@ -22,6 +22,6 @@ for epoch in range(2):
         seen += x.flatten().tolist()
     with open(f"{sys.argv[1]}.{rep.rank}.{epoch}", "w") as f:
         f.write(" ".join(str(int(v)) for v in seen))
-print("printed by rank", rep.rank, flush=True)
+print(f"printed by rank {rep.rank}", flush=True)
 rep.barrier()
 rep.close()
