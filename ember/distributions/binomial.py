@@ -1,0 +1,139 @@
+"""Binomial distribution."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+import ember
+from ember.distributions import constraints
+from ember.distributions.distribution import Distribution
+from ember.distributions.utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+
+__all__ = ["Binomial"]
+
+
+def _clamp_by_zero(x):
+    return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
+
+
+def _binomial(n, p):
+    """Binomial variates (float64) by CDF inversion on ember.rand uniforms (torch's C++ sampler
+    cannot be reproduced draw for draw; these follow the same law)."""
+    shape = n.shape
+    n = n.detach().to(ember.float64).reshape(-1)
+    p = p.detach().to(ember.float64).reshape(-1).clamp(0.0, 1.0)
+    flip = p > 0.5  # invert on the smaller tail: k ~ Bin(n, 1 - p) -> n - k
+    q = ember.where(flip, 1.0 - p, p)
+    u = ember.rand(n.numel(), dtype=ember.float64)
+    k = ember.zeros_like(n)
+    pmf = ember.where(q < 1, ember.exp(n * ember.log1p(-q.clamp(max=0.5))), 0.0)
+    ratio = q / (1.0 - q)
+    cdf = pmf.clone()
+    active = (u > cdf) & (k < n)
+    while bool(active.any()):
+        new_pmf = pmf * (n - k) / (k + 1) * ratio
+        pmf = ember.where(active, new_pmf, pmf)
+        k = k + active.to(k.dtype)
+        cdf = ember.where(active, cdf + pmf, cdf)
+        active = active & (u > cdf) & (k < n) & (pmf > 0)
+    return ember.where(flip, n - k, k).reshape(shape)
+
+
+class Binomial(Distribution):
+    """Binomial(total_count, probs or logits)."""
+
+    arg_constraints: ClassVar[dict] = {"total_count": constraints.nonnegative_integer,
+                                       "probs": constraints.unit_interval,
+                                       "logits": constraints.real}
+    has_enumerate_support = True
+
+    def __init__(self, total_count=1, probs=None, logits=None, validate_args=None) -> None:
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        if probs is not None:
+            self.total_count, self.probs = broadcast_all(total_count, probs)
+            self.total_count = self.total_count.type_as(self.probs)
+        else:
+            self.total_count, self.logits = broadcast_all(total_count, logits)
+            self.total_count = self.total_count.type_as(self.logits)
+        self._param = self.probs if probs is not None else self.logits
+        super().__init__(self._param.size(), validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(Binomial, _instance)
+        batch_shape = ember.Size(batch_shape)
+        new.total_count = self.total_count.expand(batch_shape)
+        if "probs" in self.__dict__:
+            new.probs = self.probs.expand(batch_shape)
+            new._param = new.probs
+        if "logits" in self.__dict__:
+            new.logits = self.logits.expand(batch_shape)
+            new._param = new.logits
+        super(Binomial, new).__init__(batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @constraints.dependent_property(is_discrete=True, event_dim=0)
+    def support(self):
+        return constraints.integer_interval(0, self.total_count)
+
+    @property
+    def mean(self):
+        return self.total_count * self.probs
+
+    @property
+    def mode(self):
+        return ((self.total_count + 1) * self.probs).floor().clamp(max=self.total_count)
+
+    @property
+    def variance(self):
+        return self.total_count * self.probs * (1 - self.probs)
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self):
+        return self._param.size()
+
+    def sample(self, sample_shape=()):
+        shape = self._extended_shape(sample_shape)
+        with ember.no_grad():
+            out = _binomial(self.total_count.expand(shape), self.probs.expand(shape))
+            return out.to(self.probs.dtype)
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        lgamma = ember.special.gammaln
+        log_factorial_n = lgamma(self.total_count + 1)
+        log_factorial_k = lgamma(value + 1)
+        log_factorial_nmk = lgamma(self.total_count - value + 1)
+        normalize_term = (self.total_count * _clamp_by_zero(self.logits)
+                          + self.total_count * ember.log1p(ember.exp(-ember.abs(self.logits)))
+                          - log_factorial_n)
+        return value * self.logits - log_factorial_k - log_factorial_nmk - normalize_term
+
+    def _homogeneous_count(self, what: str) -> int:
+        total_count = int(self.total_count.max())
+        if not self.total_count.min() == total_count:
+            raise NotImplementedError(f"Inhomogeneous total count not supported by `{what}`.")
+        return total_count
+
+    def entropy(self):
+        self._homogeneous_count("entropy")
+        log_prob = self.log_prob(self.enumerate_support(False))
+        return -(ember.exp(log_prob) * log_prob).sum(0)
+
+    def enumerate_support(self, expand: bool = True):
+        total_count = self._homogeneous_count("enumerate_support")
+        values = ember.arange(1 + total_count, dtype=self._param.dtype,
+                              device=self._param.device)
+        values = values.view((-1,) + (1,) * len(self._batch_shape))
+        if expand:
+            values = values.expand((-1,) + tuple(self._batch_shape))
+        return values

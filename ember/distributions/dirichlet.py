@@ -1,0 +1,82 @@
+"""Dirichlet distribution over the simplex."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+import ember
+from ember.distributions import constraints
+from ember.distributions._gamma_sampler import standard_gamma
+from ember.distributions._math import xlogy
+from ember.distributions.exp_family import ExponentialFamily
+
+__all__ = ["Dirichlet"]
+
+
+class Dirichlet(ExponentialFamily):
+    """Dirichlet(concentration); samples are normalized gamma variates from ember's generator."""
+
+    arg_constraints: ClassVar[dict] = {
+        "concentration": constraints.independent(constraints.positive, 1)}
+    support = constraints.simplex
+    has_rsample = True
+
+    def __init__(self, concentration, validate_args=None) -> None:
+        if concentration.dim() < 1:
+            raise ValueError("`concentration` parameter must be at least one-dimensional.")
+        self.concentration = concentration
+        batch_shape, event_shape = concentration.shape[:-1], concentration.shape[-1:]
+        super().__init__(batch_shape, event_shape, validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(Dirichlet, _instance)
+        batch_shape = ember.Size(batch_shape)
+        new.concentration = self.concentration.expand(batch_shape + self.event_shape)
+        super(Dirichlet, new).__init__(batch_shape, self.event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    def rsample(self, sample_shape=()):
+        shape = self._extended_shape(sample_shape)
+        gammas = standard_gamma(self.concentration.expand(shape))
+        x = gammas / gammas.sum(-1, True)
+        return x.clamp(min=ember.finfo(x.dtype).tiny, max=1 - ember.finfo(x.dtype).eps)
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        c = self.concentration
+        return (xlogy(c - 1.0, value).sum(-1) + ember.special.gammaln(c.sum(-1))
+                - ember.special.gammaln(c).sum(-1))
+
+    @property
+    def mean(self):
+        return self.concentration / self.concentration.sum(-1, True)
+
+    @property
+    def mode(self):
+        concentrationm1 = (self.concentration - 1).clamp(min=0.0)
+        mode = concentrationm1 / concentrationm1.sum(-1, True)
+        mask = (self.concentration < 1).all(dim=-1)
+        if bool(mask.any()):
+            mode[mask] = ember.nn.functional.one_hot(
+                mode[mask].argmax(dim=-1), concentrationm1.shape[-1]).to(mode)
+        return mode
+
+    @property
+    def variance(self):
+        con0 = self.concentration.sum(-1, True)
+        return self.concentration * (con0 - self.concentration) / (con0.pow(2) * (con0 + 1))
+
+    def entropy(self):
+        k = self.concentration.size(-1)
+        a0 = self.concentration.sum(-1)
+        return (ember.special.gammaln(self.concentration).sum(-1) - ember.special.gammaln(a0)
+                - (k - a0) * ember.special.digamma(a0)
+                - ((self.concentration - 1.0) * ember.special.digamma(self.concentration)).sum(-1))
+
+    @property
+    def _natural_params(self):
+        return (self.concentration,)
+
+    def _log_normalizer(self, x):
+        return ember.special.gammaln(x).sum(-1) - ember.special.gammaln(x.sum(-1))
