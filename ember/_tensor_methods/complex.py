@@ -9,10 +9,10 @@ from ..ops._output import inplace
 class ComplexMethods:
     __slots__ = ()
 
-    def cfloat(self):
+    def cfloat(self, memory_format=None):
         return self.to(_c.complex64)
 
-    def cdouble(self):
+    def cdouble(self, memory_format=None):
         return self.to(_c.complex128)
 
     def angle(self):

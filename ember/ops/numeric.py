@@ -152,6 +152,8 @@ def gradient(input, *, spacing=1, dim=None, edge_order: int = 1):
     dims = list(range(input.dim())) if dim is None else (
         [dim] if isinstance(dim, int) else list(dim))
     dims = [d % input.dim() for d in dims]
+    if spacing is None:
+        spacing = 1
     if isinstance(spacing, (list, tuple)):
         if len(spacing) != len(dims):
             raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or "
