@@ -232,8 +232,9 @@ class Xlogy(Op):
         x = x if x is not None else sx
         y = y if y is not None else sy
         gx = gy = None
-        if ctx.needs_input_grad[0]:  # x is a tensor here
-            gx = grad * xlogy(_const(x._data != 0).to(grad.dtype), y)
+        if ctx.needs_input_grad[0]:  # x is a tensor here; torch's d/dx is log(y), 0 where x == y == 0
+            yd = y._data if hasattr(y, "_data") else y
+            gx = grad * xlogy(_const((x._data != 0) | (yd != 0)).to(grad.dtype), y)
         if ctx.needs_input_grad[1]:
             gy = grad * x / y
         return gx, gy

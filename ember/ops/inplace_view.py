@@ -166,7 +166,9 @@ class CopySlices(Op):
                 region[...] = 0
             else:
                 region[key] = 0
-            g_base = _op._new_tensor(mask) if cut else grad * _op._new_tensor(mask)
+            # zero-fill, not multiply: an overwritten region gets 0 even where grad is inf/nan
+            g_base = _op._new_tensor(mask) if cut else grad.masked_fill(
+                _op._new_tensor(mask == 0), 0.0)
         return g_base, g_src
 
 

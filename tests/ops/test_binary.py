@@ -163,3 +163,11 @@ def test_clamp_errors_and_inplace():
     check(lambda x: x.clone().clamp_(-1, 1), shapes=[(3,)], dtype="int64", grad=False)
     check(lambda lib, x: lib.clamp(x, 0, 1, out=lib.empty(3)), shapes=[(3,)], grad=False)
     check_raises(lambda x: x.clamp(min="a"), shapes=[(3,)])
+
+
+def test_xlogy_gradient_at_zero_x_is_torchs():
+    """torch's d/dx xlogy is log(y) also where x == 0 (0 only where x == y == 0)."""
+    x = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 2.0], np.float64)
+    y = np.array([0.6, 0.0, 3.0, 0.6, 2.0, 2.0], np.float64)
+    check(lambda lib, x: lib.xlogy(x, lib.tensor(y)), inputs=[x])
+    check(lambda lib, x: lib.xlogy(x, 0.6), inputs=[x])

@@ -522,3 +522,13 @@ def test_index_fill_and_copy_on_0d_tensors():
     check(lambda lib, x: x.index_fill(0, lib.tensor([0]), 5.0), shapes=[()])
     check(lambda lib, x, s: x.index_copy(-1, lib.tensor([0]), s), shapes=[(), (1,)])
     check(lambda lib, x: (x * 1).index_fill_(0, lib.tensor([0]), -2.0), shapes=[()])
+
+
+def test_overwritten_region_gets_zero_gradient_even_when_downstream_is_nan():
+    """m[mask] = nan; sqrt(m): the overwritten elements get 0 (a zero-fill, as torch's
+    CopySlices), not nan * 0."""
+    def fn(lib, x):
+        m = x.clone()
+        m[x < 1] = float("nan")
+        return m.sqrt()
+    check(fn, inputs=[np.array([0.0, 1.0, 4.0, 0.5], np.float32)])
