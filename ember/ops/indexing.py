@@ -94,6 +94,7 @@ def parse_key(x, key):
     has_adv = False
     has_int = False
     has_ellipsis = False
+    masks = []  # (mask shape, dims consumed before it, whether an Ellipsis came before it)
     xp = None
     for k in key:
         c = k.__class__
@@ -122,7 +123,7 @@ def parse_key(x, key):
             a = _as_index_array(k, xp)
             if a.dtype.kind == "b":
                 if a.ndim:
-                    _check_mask(a.shape, shape, consumed, items)
+                    masks.append((a.shape, consumed, has_ellipsis))
                 consumed += a.ndim
             else:
                 consumed += 1
@@ -134,6 +135,8 @@ def parse_key(x, key):
             raise _bad_index(k)
     if consumed > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    for mshape, start, after_ellipsis in masks:  # an Ellipsis before a mask spans ndim - consumed
+        _check_mask(mshape, shape, start + (ndim - consumed if after_ellipsis else 0), items)
     # walk the dims: bounds-check ints, reject negative steps, find PyTorch's node name
     name = Alias
     dim = 0

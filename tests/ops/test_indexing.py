@@ -532,3 +532,10 @@ def test_overwritten_region_gets_zero_gradient_even_when_downstream_is_nan():
         m[x < 1] = float("nan")
         return m.sqrt()
     check(fn, inputs=[np.array([0.0, 1.0, 4.0, 0.5], np.float32)])
+
+
+def test_boolean_mask_after_an_ellipsis():
+    mask = np.eye(4, dtype=bool)
+    check(lambda lib, x: x[..., lib.tensor(mask)], shapes=[(2, 4, 4)])
+    check(lambda lib, x: x[0, ..., lib.tensor(mask[0])], shapes=[(2, 4, 4)])
+    check_raises(lambda lib, x: x[..., lib.ones(3, 4, dtype=lib.bool)], shapes=[(2, 4, 4)])
