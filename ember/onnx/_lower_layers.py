@@ -50,12 +50,17 @@ def _linear(g: GraphBuilder, step: Step, x: str) -> None:
         inputs = [x, w] + ([g.name_of(m.bias)] if m.bias is not None else [])
         g.node_into("Gemm", inputs, step.output, transB=1)
         return
+    lower_linear(g, x, w, m.bias, step.output)
+
+
+def lower_linear(g: GraphBuilder, x: str, w: str, bias, out) -> None:
+    """x @ w.T (+ bias) for inputs of any rank: Transpose, MatMul, then Add when there is a bias."""
     (wt,) = g.node("Transpose", [w], perm=[1, 0])
-    if m.bias is None:
-        g.node_into("MatMul", [x, wt], step.output)
+    if bias is None:
+        g.node_into("MatMul", [x, wt], out)
         return
     (y,) = g.node("MatMul", [x, wt])
-    g.node_into("Add", [y, g.name_of(m.bias)], step.output)
+    g.node_into("Add", [y, g.name_of(bias)], out)
 
 
 def _affine(g: GraphBuilder, m, n: int, dtype) -> tuple[str, str]:

@@ -5,7 +5,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._graph import GraphBuilder
-from ._lower_layers import lower_gelu, reshape_spec
+from ._lower_layers import lower_gelu, lower_linear, reshape_spec
 from ._trace import Step
 from .errors import UnsupportedOperatorError
 
@@ -125,14 +125,8 @@ def lower_op(g: GraphBuilder, step: Step) -> None:
     elif kind in _REDUCE:
         _reduce(g, step)
     elif kind in ("Linear", "_LinearMm", "_LinearSqueeze"):
-        x, w = g.name_of(step.inputs[0]), g.name_of(step.inputs[1])
-        (wt,) = g.node("Transpose", [w], perm=[1, 0])
         bias = step.inputs[2] if len(step.inputs) > 2 else step.kwargs.get("b")
-        if bias is None:
-            g.node_into("MatMul", [x, wt], step.output)
-        else:
-            (y,) = g.node("MatMul", [x, wt])
-            g.node_into("Add", [y, g.name_of(bias)], step.output)
+        lower_linear(g, g.name_of(step.inputs[0]), g.name_of(step.inputs[1]), bias, step.output)
     elif kind == "Pow" and not isinstance(step.inputs[1], Tensor):
         x = step.inputs[0]
         g.node_into("Pow", [g.name_of(x), g.scalar_like(step.inputs[1], x)], step.output)
