@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..ops import comparison as _comparison
+from ..ops import decomposition as _decomposition
 from ..ops import reduction as _r
 from ..ops import sorting as _sorting
 from ..ops._output import inplace
@@ -53,9 +54,8 @@ class ReductionMethods:
         return _r.std(self, dim, unbiased, keepdim, correction=correction)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
-        from ..ops.decomposition import norm  # reduction.norm plus p='nuc'
+        return _decomposition.norm(self, p, dim, keepdim, dtype=dtype)  # reduction's plus 'nuc'
 
-        return norm(self, p, dim, keepdim, dtype=dtype)
 
     def dist(self, other, p=2):
         return _r.dist(self, other, p)
