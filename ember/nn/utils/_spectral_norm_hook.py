@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from ...autograd import no_grad
 from .. import functional as F
-from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from ..modules.module import Module
 from ..parameter import Parameter
+from ._weight_norm_math import spectral_norm_dim, weight_to_matrix
 
 __all__ = ["SpectralNorm", "remove_spectral_norm", "spectral_norm"]
 
@@ -28,9 +28,7 @@ class SpectralNorm:
         self.eps = eps
 
     def reshape_weight_to_matrix(self, weight):
-        if self.dim != 0:
-            weight = weight.permute(self.dim, *(d for d in range(weight.dim()) if d != self.dim))
-        return weight.reshape(weight.size(0), -1)
+        return weight_to_matrix(weight, self.dim)
 
     def compute_weight(self, module: Module, do_power_iteration: bool):
         weight = getattr(module, self.name + "_orig")
@@ -87,7 +85,7 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
                   eps: float = 1e-12, dim: int | None = None) -> Module:
     """Divide `module.<name>` by its spectral norm before every forward (hook form)."""
     if dim is None:
-        dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
+        dim = spectral_norm_dim(module)
     SpectralNorm.apply(module, name, n_power_iterations, dim, eps)
     return module
 

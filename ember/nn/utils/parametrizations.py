@@ -11,10 +11,14 @@ from __future__ import annotations
 from ..._tensor import Tensor
 from ...autograd import no_grad
 from .. import functional as F
-from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from ..modules.module import Module
 from . import parametrize
-from ._weight_norm_math import norm_except_dim, weight_norm_value
+from ._weight_norm_math import (
+    norm_except_dim,
+    spectral_norm_dim,
+    weight_norm_value,
+    weight_to_matrix,
+)
 
 __all__ = ["spectral_norm", "weight_norm"]
 
@@ -80,9 +84,7 @@ class _SpectralNorm(Module):
             self._power_method(weight_mat, 15)
 
     def _reshape_weight_to_matrix(self, weight: Tensor) -> Tensor:
-        if self.dim != 0:
-            weight = weight.permute(self.dim, *(d for d in range(weight.ndim) if d != self.dim))
-        return weight.flatten(1)
+        return weight_to_matrix(weight, self.dim)
 
     def _power_method(self, weight_mat: Tensor, n_power_iterations: int) -> None:
         with no_grad():
@@ -113,7 +115,7 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
         raise ValueError(  # noqa: TRY004 (torch's type)
             f"Module '{module}' has no parameter or buffer with name '{name}'")
     if dim is None:
-        dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
+        dim = spectral_norm_dim(module)
     parametrize.register_parametrization(
         module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
     return module
