@@ -34,6 +34,7 @@ from ._tensor import Tensor, _contiguous_strides, _new_tensor
 from ._torch_names import ember_object, torch_name
 from ._unpickler import StorageType
 from .device import device as _device
+from .ops._util import storage_root
 from .size import Size
 
 __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals",
@@ -202,19 +203,15 @@ class _Pickler(pickle._Pickler):
         if a.__class__ is not np.ndarray:  # a device array: its own host copy, location cuda:N
             location = str(t.device)
             a = t._host()
-        root = a
-        while isinstance(root.base, np.ndarray):
-            root = root.base
+        root, off = storage_root(a)
         item = a.itemsize
-        if (a.size and root.dtype == a.dtype and root.flags.c_contiguous
-                and all(s >= 0 and s % item == 0 for s in a.strides)):
-            off = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-            if off >= 0 and off % item == 0:
-                ref = self._by_root.get(id(root))
-                if ref is None:
-                    ref = self._new_ref(root, location, t.dtype.name)
-                    self._by_root[id(root)] = ref
-                return ref, off // item, tuple(s // item for s in a.strides)
+        if (a.size and root.dtype == a.dtype and root.flags.c_contiguous and off >= 0
+                and off % item == 0 and all(s >= 0 and s % item == 0 for s in a.strides)):
+            ref = self._by_root.get(id(root))
+            if ref is None:
+                ref = self._new_ref(root, location, t.dtype.name)
+                self._by_root[id(root)] = ref
+            return ref, off // item, tuple(s // item for s in a.strides)
         a = a.copy(order="C")
         return self._new_ref(a, location, t.dtype.name), 0, t.stride()
 

@@ -44,3 +44,12 @@ def _const(a):
 def _zeros(t):
     """A constant zero Tensor shaped like Tensor t (the gradient of a constant result)."""
     return _op._new_tensor(array_module(t._data).zeros_like(t._data))
+
+
+def storage_root(a) -> tuple:
+    """(the array `a` is ultimately a view of, a's start in it in bytes): torch's storage and
+    storage offset, for NumPy views of one allocation."""
+    root = a
+    while hasattr(root.base, "__array_interface__"):  # an array, not the bytes/mmap under it
+        root = root.base
+    return root, a.__array_interface__["data"][0] - root.__array_interface__["data"][0]

@@ -12,6 +12,7 @@ import numpy as np
 from .. import _dtype as _dt
 from . import _op
 from ._op import Op
+from ._util import storage_root
 from .indexing import IndexAdd, IndexPut
 from .shape import split, tensor_split
 
@@ -171,13 +172,9 @@ def put(input, index, source, accumulate: bool = False):
 
 def _storage(a: np.ndarray):
     """(the flat storage array a is a view of, a's offset into it in elements)."""
-    root = a
-    while isinstance(root.base, np.ndarray):
-        root = root.base
+    root, start = storage_root(a)
     if not root.flags.c_contiguous:
-        root = np.ascontiguousarray(root)
-        return root.reshape(-1), 0
-    start = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        return np.ascontiguousarray(root).reshape(-1), 0
     return root.reshape(-1), start // a.itemsize
 
 
