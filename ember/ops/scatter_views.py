@@ -84,12 +84,16 @@ def narrow_copy(input, dim: int, start: int, length: int):
 
 # ---- scatters into views -----------------------------------------------------------------------
 
+def _check_src(src, slice_shape) -> None:
+    """torch's error when src does not have the shape of the region it is written to."""
+    if tuple(src.shape) != tuple(slice_shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {list(slice_shape)}")
+
+
 def _write(input, key, src):
     out = input.clone()
-    view = out[key]
-    if tuple(src.shape) != tuple(view.shape):
-        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
-                           f"{list(src.shape)}, slice size = {list(view.shape)}")
+    _check_src(src, out[key].shape)
     out[key] = src
     return out
 
@@ -110,9 +114,7 @@ def diagonal_scatter(input, src, offset: int = 0, dim1: int = 0, dim2: int = 1):
     """A copy of input whose diagonal (offset, dim1, dim2) is src."""
     out = input.clone()
     diag = out.diagonal(offset, dim1, dim2)
-    if tuple(src.shape) != tuple(diag.shape):
-        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
-                           f"{list(src.shape)}, slice size = {list(diag.shape)}")
+    _check_src(src, diag.shape)
     diag.copy_(src)
     return out
 
@@ -230,9 +232,7 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     """A copy of input whose as_strided(size, stride, storage_offset) view is src; the copy's
     storage is input's elements in row-major order (torch's clone of a contiguous input)."""
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
-    if tuple(src.shape) != size:
-        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
-                           f"{list(src.shape)}, slice size = {list(size)}")
+    _check_src(src, size)
     positions = _strided_positions(size, stride, storage_offset or 0)
     if positions.size and (positions.max() >= input.numel() or positions.min() < 0):
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
