@@ -147,11 +147,13 @@ class ShapeMethods:
 
     @property
     def H(self):
-        return self.T
+        t = self.T
+        return t.conj() if self.is_complex() else t
 
     @property
     def mH(self):
-        return self.mT
+        t = self.mT
+        return t.conj() if self.is_complex() else t
 
 
 def _set_view_inplace(t, v):

@@ -30,7 +30,7 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
         _init_slots(t, data._data, False)
         t._vbox = data._vbox  # shares memory and version counter, like torch's _make_subclass
         if requires_grad:
-            if not data.is_floating_point():
+            if not (data.is_floating_point() or data.is_complex()):
                 raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                                    "gradients")
             t._requires_grad = True

@@ -442,7 +442,8 @@ def adjoint(input):
         warnings.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().",
                       UserWarning, stacklevel=2)
         return input
-    return transpose(input, -2, -1)
+    t = transpose(input, -2, -1)
+    return t.conj() if input.is_complex() else t
 
 
 # ---- atleast_nd --------------------------------------------------------------------------------

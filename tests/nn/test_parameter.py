@@ -54,6 +54,14 @@ def test_parameter_grad_and_errors():
     assert errors[1] == errors[0]
 
 
+def test_complex_parameter_requires_grad():
+    for lib in LIBS:
+        p = lib.nn.Parameter(lib.ones(2, dtype=lib.complex64))
+        assert p.requires_grad and p.dtype == lib.complex64
+        (p * p).real.sum().backward()
+        assert p.grad.tolist() == [2 + 0j, 2 + 0j]
+
+
 def test_parameter_deepcopy_and_pickle():
     for lib in LIBS:
         p = lib.nn.Parameter(lib.tensor([1.0, 2.0]))

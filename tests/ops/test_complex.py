@@ -74,6 +74,15 @@ def test_conj_flags():
           grad=False)
 
 
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_conjugate_transposes(dtype):
+    """mH, H and adjoint conjugate complex tensors (a conj view, as torch's), gradients too."""
+    check(lambda lib, z: (z.mH, z.H, z.adjoint(), z.mH.is_conj(), z.adjoint().is_conj()),
+          shapes=[(2, 3)], dtype=dtype)
+    check(lambda lib, z: (z.mH, z.adjoint(), lib.adjoint(z)), shapes=[(2, 2, 3)], dtype=dtype)
+    check(lambda lib, x: (x.mH, x.H, x.adjoint(), x.mH.is_conj()), shapes=[(2, 3)])
+
+
 @pytest.mark.parametrize("shapes", [[(2, 3), (3, 4)], [(3,), (3,)], [(2, 3), (3,)], [(3,), (3, 2)],
                                     [(2, 2, 3), (3, 4)], [(2, 2, 3), (2, 3, 2)]])
 @pytest.mark.parametrize("dtype", CDTYPES)

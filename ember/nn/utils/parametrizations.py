@@ -1,4 +1,4 @@
-"""torch.nn.utils.parametrizations: weight_norm and spectral_norm as parametrizations.
+"""torch.nn.utils.parametrizations: weight_norm, spectral_norm and orthogonal (in _orthogonal.py).
 
 Both register a module with `parametrize.register_parametrization`, so state_dict keys and repr are
 torch's: `parametrizations.weight.original0/original1` (g and v) for weight_norm,
@@ -13,6 +13,7 @@ from ...autograd import no_grad
 from .. import functional as F
 from ..modules.module import Module
 from . import parametrize
+from ._orthogonal import orthogonal
 from ._weight_norm_math import (
     norm_except_dim,
     spectral_norm_dim,
@@ -20,7 +21,7 @@ from ._weight_norm_math import (
     weight_to_matrix,
 )
 
-__all__ = ["spectral_norm", "weight_norm"]
+__all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 
 class _WeightNorm(Module):
