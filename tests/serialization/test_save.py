@@ -149,6 +149,14 @@ def _child(script: str, tmp_path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path)
 
 
+def _size(path) -> int:
+    """The size of a file that may be renamed away at any moment (0 once gone)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def _wait_for(cond, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not cond():
@@ -160,19 +168,21 @@ def test_kill_during_save_leaves_no_temp_after_next_save(tmp_path):
     """A process SIGKILLed while writing a 64 MB tensor leaves its temporary file; the next
     save to the same path removes it and the checkpoint is whole."""
     path = tmp_path / "big.pt"
-    child = _child("""
-        import ember
-        big = ember.ones(16 * 2 ** 20)
-        while True:
-            ember.save({"w": big}, "big.pt")
-    """, tmp_path)
-    try:
-        _wait_for(lambda: any((tmp_path / t).stat().st_size > 1 << 20 for t in _temps(tmp_path)
-                              if (tmp_path / t).exists()))
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-    left = _temps(tmp_path)
+    for _ in range(5):  # the kill can land between one save's rename and the next one's write
+        child = _child("""
+            import ember
+            big = ember.ones(16 * 2 ** 20)
+            while True:
+                ember.save({"w": big}, "big.pt")
+        """, tmp_path)
+        try:
+            _wait_for(lambda: any(_size(tmp_path / t) > 1 << 20 for t in _temps(tmp_path)))
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        left = _temps(tmp_path)
+        if left:
+            break
     assert left and str(child.pid) in left[0]  # killed mid-write: its temp file is still there
     ember.save({"w": ember.arange(3.0)}, path)
     assert _temps(tmp_path) == [] and _loads(path) == [0.0, 1.0, 2.0]
