@@ -43,7 +43,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ALL_MODULES = ["benchmarks.micro_ops", "benchmarks.random_ops", "benchmarks.losses",
                "benchmarks.models", "benchmarks.cnn", "benchmarks.rnn", "benchmarks.gpt",
                "benchmarks.optim_steps", "benchmarks.dataloader", "benchmarks.vision",
-               "benchmarks.audio"]
+               "benchmarks.audio", "benchmarks.math"]
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
