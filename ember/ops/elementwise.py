@@ -458,6 +458,10 @@ negative = neg
 
 def pow(input, exponent, *, out=None):
     T = _op.Tensor
+    if isinstance(exponent, np.generic):  # a NumPy scalar is a Python number to torch
+        exponent = exponent.item()
+    if isinstance(input, np.generic):
+        input = input.item()
     if input.__class__ is T and (exponent.__class__ is _int or exponent.__class__ is _float) \
             and input._data.dtype.kind == "f":  # a float tensor keeps its dtype: no promotion
         return _out(Pow.apply(input, exponent), out)

@@ -139,3 +139,9 @@ def test_nan_to_num():
     check(lambda x: x.nan_to_num(posinf=1e5), inputs=[a.astype(np.float16)], grad=False)
     check(lambda x: (x * 1).nan_to_num_(), inputs=[a])
     check(lambda lib, x: lib.nan_to_num(x), shapes=[(3,)], dtype="int64", grad=False)
+
+
+def test_compare_with_complex_and_numpy_scalars():
+    """== and != against a Python complex or a NumPy scalar give a bool tensor, as in torch."""
+    check(lambda lib, x: (x == (2 + 1j), x != (1 + 0j), x == np.float64(1.0), x != np.int64(1)),
+          shapes=[(4,)], grad=False, low=0, high=3)

@@ -279,3 +279,12 @@ def test_numpy_scalar_operands_double_backward():
     """A NumPy scalar operand is a number to the backward formula (it once read as None)."""
     check(lambda x: x * np.float32(2.5), shapes=[(3,)], grad2=True)
     check(lambda x: np.float64(1.5) / x, shapes=[(3,)], grad2=True)
+
+
+@pytest.mark.parametrize("dtype,scalar", [
+    ("float32", np.int64(2)), ("float32", np.float64(2.5)), ("float32", np.float32(0.5)),
+    ("float32", np.int32(3)), ("int32", np.int64(2)), ("int32", np.int32(3))])
+def test_pow_numpy_scalars_count_as_python_numbers(dtype, scalar):
+    """A NumPy scalar exponent (or base) does not promote a tensor, as a Python number does not."""
+    check(lambda lib, x: (x ** scalar, scalar ** x, lib.pow(x, scalar)), shapes=[(3,)],
+          dtype=dtype, grad=False, low=1, high=3)
