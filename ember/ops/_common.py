@@ -76,6 +76,18 @@ def binary(op, a, b, *, float_only: bool = False, **kwargs):
         raise
 
 
+def no_complex(name: str, a, b) -> None:
+    """torch's NotImplementedError for an op without a complex kernel when the operands promote
+    to a complex dtype (`"lt_cpu" not implemented for 'ComplexFloat'`)."""
+    T = _op.Tensor
+    if any(x.__class__ is builtins.complex or isinstance(x, np.complexfloating) or
+           (isinstance(x, T) and x._data.dtype.kind == "c") for x in (a, b)):
+        d = _dt.result_type(a, b)
+        if d.is_complex:
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{_dt._scalar_name(d)}'")
+
+
 def _exact_float(b, x):
     """A Python number as the float NumPy casts to float dtype `x` just as PyTorch does: a float,
     or an int that float64 holds exactly (so it is rounded once); None for anything else."""

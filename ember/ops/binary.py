@@ -11,7 +11,7 @@ import numpy as np
 from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
-from ._common import _cast, _check_operand, binary, check_broadcast
+from ._common import _cast, _check_operand, binary, check_broadcast, no_complex
 from ._op import Op
 from ._output import _cap, _out, inplace
 from ._util import _const, _zeros
@@ -511,12 +511,14 @@ def fmod(input, other, *, out=None):
 
 def remainder(input, other, *, out=None):
     _no_bool("remainder", input, other)
+    no_complex("remainder", input, other)
     op = Remainder if isinstance(other, _op.Tensor) else RemainderScalar
     return _out(binary(op, input, other), out)
 
 
 def floor_divide(input, other, *, out=None):
     _no_bool("div_floor", input, other)
+    no_complex("div_floor", input, other)
     return _out(binary(FloorDivide, input, other), out)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
-from ._common import _cast, _check_operand, check_broadcast
+from ._common import _cast, _check_operand, check_broadcast, no_complex
 from ._op import Op, as_array
 from ._output import _cap, _out, check_inplace, commit_inplace, inplace
 from ._util import _const, reduce_axes
@@ -93,8 +93,12 @@ def _apply(ufunc, x, y):
 
 
 def _comparison(ufunc, name: str):
+    ordering = name in ("lt", "le", "gt", "ge")  # no complex kernel in torch
+
     def fn(input, other, *, out=None):
         x, y = _operands(input, other, name)
+        if ordering and x.dtype.kind == "c":
+            no_complex(name, input, other)
         return _out(_apply(ufunc, x, y), out)
 
     fn.__name__ = fn.__qualname__ = name
