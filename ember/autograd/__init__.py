@@ -1,6 +1,7 @@
 """ember.autograd: backward(), grad(), custom Functions, grad-mode switches, anomaly detection,
-the functional API (jacobian, hessian, vjp, jvp, hvp, vhp), gradcheck / gradgradcheck and
-autograd.graph (saved-tensor hooks, gradient edges, multi-tensor gradient hooks).
+the functional API (jacobian, hessian, vjp, jvp, hvp, vhp), gradcheck / gradgradcheck,
+autograd.graph (saved-tensor hooks, gradient edges, multi-tensor gradient hooks), forward_ad
+(loaded on first use) and torch's legacy names (Variable, NestedIOFunction).
 """
 from __future__ import annotations
 
@@ -73,15 +74,35 @@ def _grad_batched(outputs, inputs, grads, retain_graph, create_graph, allow_unus
 
 
 from . import functional
+from ._legacy import (
+    NestedIOFunction,
+    Variable,
+    enforce_grad_layout_policy,
+    set_multithreading_enabled,
+    variable,
+)
 from .gradcheck import gradcheck, gradgradcheck
+
+
+def __getattr__(name: str):
+    """forward_ad is imported on first use (it pulls in ember.func)."""
+    if name == "forward_ad":
+        import importlib
+
+        return importlib.import_module(".forward_ad", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Function",
     "FunctionCtx",
+    "NestedIOFunction",
+    "Variable",
     "anomaly",
     "backward",
     "detect_anomaly",
     "enable_grad",
+    "enforce_grad_layout_policy",
     "function",
     "functional",
     "grad",
@@ -93,4 +114,6 @@ __all__ = [
     "once_differentiable",
     "set_detect_anomaly",
     "set_grad_enabled",
+    "set_multithreading_enabled",
+    "variable",
 ]
