@@ -5,6 +5,7 @@ from typing import ClassVar
 
 import ember
 from ember.distributions import constraints
+from ember.distributions._discrete_sampler import binomial as _binomial
 from ember.distributions.distribution import Distribution
 from ember.distributions.utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
@@ -13,29 +14,6 @@ __all__ = ["Binomial"]
 
 def _clamp_by_zero(x):
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
-
-
-def _binomial(n, p):
-    """Binomial variates (float64) by CDF inversion on ember.rand uniforms (torch's C++ sampler
-    cannot be reproduced draw for draw; these follow the same law)."""
-    shape = n.shape
-    n = n.detach().to(ember.float64).reshape(-1)
-    p = p.detach().to(ember.float64).reshape(-1).clamp(0.0, 1.0)
-    flip = p > 0.5  # invert on the smaller tail: k ~ Bin(n, 1 - p) -> n - k
-    q = ember.where(flip, 1.0 - p, p)
-    u = ember.rand(n.numel(), dtype=ember.float64)
-    k = ember.zeros_like(n)
-    pmf = ember.where(q < 1, ember.exp(n * ember.log1p(-q.clamp(max=0.5))), 0.0)
-    ratio = q / (1.0 - q)
-    cdf = pmf.clone()
-    active = (u > cdf) & (k < n)
-    while bool(active.any()):
-        new_pmf = pmf * (n - k) / (k + 1) * ratio
-        pmf = ember.where(active, new_pmf, pmf)
-        k = k + active.to(k.dtype)
-        cdf = ember.where(active, cdf + pmf, cdf)
-        active = active & (u > cdf) & (k < n) & (pmf > 0)
-    return ember.where(flip, n - k, k).reshape(shape)
 
 
 class Binomial(Distribution):
@@ -103,8 +81,7 @@ class Binomial(Distribution):
     def sample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
         with ember.no_grad():
-            out = _binomial(self.total_count.expand(shape), self.probs.expand(shape))
-            return out.to(self.probs.dtype)
+            return _binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:

@@ -5,7 +5,7 @@ from typing import ClassVar
 
 import ember
 from ember.distributions import constraints
-from ember.distributions._gamma_sampler import standard_gamma
+from ember.distributions._gamma_sampler import sample_dirichlet
 from ember.distributions._math import xlogy
 from ember.distributions.exp_family import ExponentialFamily
 
@@ -13,7 +13,7 @@ __all__ = ["Dirichlet"]
 
 
 class Dirichlet(ExponentialFamily):
-    """Dirichlet(concentration); samples are normalized gamma variates from ember's generator."""
+    """Dirichlet(concentration); samples are torch's normalized gamma draws."""
 
     arg_constraints: ClassVar[dict] = {
         "concentration": constraints.independent(constraints.positive, 1)}
@@ -37,9 +37,7 @@ class Dirichlet(ExponentialFamily):
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        gammas = standard_gamma(self.concentration.expand(shape))
-        x = gammas / gammas.sum(-1, True)
-        return x.clamp(min=ember.finfo(x.dtype).tiny, max=1 - ember.finfo(x.dtype).eps)
+        return sample_dirichlet(self.concentration.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:

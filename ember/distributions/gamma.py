@@ -55,7 +55,8 @@ class Gamma(ExponentialFamily):
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
         value = standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
-        return value.clamp(min=ember.finfo(value.dtype).tiny)
+        value.detach().clamp_(min=ember.finfo(value.dtype).tiny)  # not recorded, as torch
+        return value
 
     def log_prob(self, value):
         value = ember.as_tensor(value, dtype=self.rate.dtype, device=self.rate.device)

@@ -80,7 +80,7 @@ class NegativeBinomial(Distribution):
     def sample(self, sample_shape=()):
         with ember.no_grad():
             rate = self._gamma.sample(sample_shape=sample_shape)
-            return _poisson(rate).to(rate.dtype)
+            return _poisson(rate)
 
     def log_prob(self, value):
         if self._validate_args:

@@ -6,28 +6,12 @@ from typing import ClassVar
 
 import ember
 from ember.distributions import constraints
+from ember.distributions._discrete_sampler import poisson as _poisson
 from ember.distributions._math import xlogy
 from ember.distributions.exp_family import ExponentialFamily
 from ember.distributions.utils import broadcast_all
 
 __all__ = ["Poisson"]
-
-
-def _poisson(rate):
-    """Poisson variates (float64) by inversion of the CDF on ember.rand uniforms (torch's C++
-    sampler cannot be reproduced draw for draw; these follow the same law)."""
-    lam = rate.detach().to(ember.float64).reshape(-1)
-    u = ember.rand(lam.numel(), dtype=ember.float64)
-    k = ember.zeros_like(lam)
-    pmf = ember.exp(-lam)
-    cdf = pmf.clone()
-    active = (u > cdf) & (lam > 0)
-    while bool(active.any()):
-        k = k + active.to(k.dtype)
-        pmf = ember.where(active, pmf * lam / k.clamp(min=1), pmf)
-        cdf = ember.where(active, cdf + pmf, cdf)
-        active = active & (u > cdf) & (pmf > 0)
-    return k.reshape(rate.shape)
 
 
 class Poisson(ExponentialFamily):
@@ -64,7 +48,7 @@ class Poisson(ExponentialFamily):
     def sample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
         with ember.no_grad():
-            return _poisson(self.rate.expand(shape)).to(self.rate.dtype)
+            return _poisson(self.rate.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:
