@@ -4,6 +4,7 @@ The public surface is re-exported from the modules that own it; each lists its n
 """
 from __future__ import annotations
 
+import builtins
 import math
 
 from . import _dtype as _dtype_mod
@@ -27,11 +28,25 @@ from . import random as _random
 from ._compile import compile
 from ._dtype import (
     bfloat16,
+    bit,
+    bits1x8,
+    bits2x4,
+    bits4x2,
+    bits8,
+    bits16,
     bool,
+    chalf,
+    complex32,
     double,
     dtype,
     finfo,
     float,
+    float4_e2m1fn_x2,
+    float8_e4m3fn,
+    float8_e4m3fnuz,
+    float8_e5m2,
+    float8_e5m2fnuz,
+    float8_e8m0fnu,
     float16,
     float32,
     float64,
@@ -39,6 +54,13 @@ from ._dtype import (
     half,
     iinfo,
     int,
+    int1,
+    int2,
+    int3,
+    int4,
+    int5,
+    int6,
+    int7,
     int8,
     int16,
     int32,
@@ -47,7 +69,17 @@ from ._dtype import (
     promote_types,
     set_default_dtype,
     short,
+    uint1,
+    uint2,
+    uint3,
+    uint4,
+    uint5,
+    uint6,
+    uint7,
     uint8,
+    uint16,
+    uint32,
+    uint64,
 )
 from ._global_flags import *
 from ._legacy_types import (
@@ -62,8 +94,43 @@ from ._legacy_types import (
     LongTensor,
     ShortTensor,
 )
+from ._memory_format import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    memory_format,
+    preserve_format,
+)
 from ._printing import *
-from ._tensor import Tensor, strided
+from ._storage import (
+    BFloat16Storage,
+    BoolStorage,
+    ByteStorage,
+    CharStorage,
+    ComplexDoubleStorage,
+    ComplexFloatStorage,
+    DoubleStorage,
+    Event,
+    FloatStorage,
+    HalfStorage,
+    IntStorage,
+    LongStorage,
+    ShortStorage,
+    Stream,
+    TypedStorage,
+    UntypedStorage,
+)
+from ._tensor import (
+    Tensor,
+    jagged,
+    layout,
+    sparse_bsc,
+    sparse_bsr,
+    sparse_coo,
+    sparse_csc,
+    sparse_csr,
+    strided,
+)
 from ._tensor_queries import *
 from ._threads import (
     get_num_interop_threads,
@@ -75,7 +142,11 @@ from ._typename import typename
 from .amp import _state as _amp_state
 from .amp._state import *  # torch's top-level autocast-state functions
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
-from .autograd.anomaly import is_anomaly_enabled, set_detect_anomaly
+from .autograd.anomaly import (
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 from .device import device, get_default_device, set_default_device
@@ -83,17 +154,30 @@ from .nn._functional_misc import cdist  # torch.cdist (not in torch.nn.functiona
 
 # nn functions torch also exposes at top level with the same leading parameters
 from .nn.functional import (
+    adaptive_avg_pool1d,
     alpha_dropout,
+    avg_pool1d,
     bilinear,
     celu,
+    channel_shuffle,
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_tbc,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
     cosine_similarity,
     dropout,
     group_norm,
     hardshrink,
     layer_norm,
     log_softmax,
+    native_channel_shuffle,
     pairwise_distance,
     pdist,
+    pixel_shuffle,
+    pixel_unshuffle,
     prelu,
     rms_norm,
     rrelu,
@@ -112,9 +196,11 @@ from .ops import elementwise as _elementwise
 from .ops import indexing as _indexing
 from .ops import inplace as _inplace
 from .ops import linalg as _linalg
+from .ops import nn_surface as _nn_surface
 from .ops import numeric as _numeric
 from .ops import rearrange as _rearrange
 from .ops import reduction as _reduction
+from .ops import scatter_reduce as _scatter_reduce
 from .ops import scatter_views as _scatter_views
 from .ops import shape as _shape
 from .ops import sorting as _sorting
@@ -122,6 +208,7 @@ from .ops import special as _special
 from .ops import special_elementwise as _special_elementwise
 from .ops import spectral as _spectral
 from .ops import statistics as _statistics
+from .ops import surface_ops as _surface_ops
 from .ops import unary as _unary
 from .ops import windows as _windows
 from .ops.binary import *
@@ -135,9 +222,11 @@ from .ops.elementwise import *
 from .ops.indexing import *
 from .ops.inplace import *
 from .ops.linalg import *
+from .ops.nn_surface import *
 from .ops.numeric import *
 from .ops.rearrange import *
 from .ops.reduction import *
+from .ops.scatter_reduce import *
 from .ops.scatter_views import *
 from .ops.shape import *
 from .ops.sorting import *
@@ -145,6 +234,7 @@ from .ops.special import *
 from .ops.special_elementwise import *
 from .ops.spectral import *
 from .ops.statistics import *
+from .ops.surface_ops import *
 from .ops.unary import *
 from .ops.windows import *
 from .random import *
@@ -181,6 +271,112 @@ def is_floating_point(input: Tensor) -> bool:
     return input.is_floating_point()
 
 
+# ---- runtime odds and ends programs touch -----------------------------------------------------
+
+
+class OutOfMemoryError(RuntimeError):
+    """Raised when a device allocation fails (torch.OutOfMemoryError = torch.cuda's)."""
+
+
+class AcceleratorError(RuntimeError):
+    """An error reported by an accelerator runtime."""
+
+
+class FatalError(Exception):
+    """An unrecoverable internal error (torch.FatalError)."""
+
+
+class DisableTorchFunction:
+    """Context manager that turns __torch_function__ dispatch off; ember dispatches none."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+class DisableTorchFunctionSubclass(DisableTorchFunction):
+    """Context manager that turns subclasses' __torch_function__ off; ember dispatches none."""
+
+
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Switch anomaly detection on or off (the function set_detect_anomaly wraps)."""
+    set_detect_anomaly(enabled, check_nan)
+
+
+def init_num_threads() -> None:
+    """Initialise the intra-op thread pool (NumPy's BLAS sizes its own: nothing to do)."""
+
+
+def is_distributed(input: Tensor) -> bool:
+    return False
+
+
+def is_vulkan_available() -> bool:
+    return False
+
+
+def get_device_module(device=None):
+    """The module of a device type: ember.cpu, ember.cuda (None: the accelerator's, or cpu)."""
+    import importlib
+
+    if device is None:
+        name = "cuda" if cuda.is_available() else "cpu"
+    elif isinstance(device, str):
+        name = device.split(":")[0]
+    else:
+        name = getattr(device, "type", None)
+        if name is None:
+            raise RuntimeError(f"Invalid value of device '{device}', expect torch.device, str, "
+                               "or None")
+    if name not in ("cpu", "cuda"):
+        raise RuntimeError(f"Device '{name}' does not have a corresponding module registered as "
+                           f"'torch.{name}'.")
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def cond(pred, true_fn, false_fn, operands=()):
+    """Run true_fn(*operands) or false_fn(*operands) by pred (eagerly, as torch does outside
+    compile); pred is a bool or a one-element tensor."""
+    if isinstance(pred, Tensor):
+        if pred.numel() != 1:
+            raise RuntimeError(f"Expected pred to be bool or single-element tensor, but got "
+                               f"{pred}.")
+        pred = builtins.bool(pred.item())
+    elif not isinstance(pred, (builtins.bool, builtins.int, builtins.float)):
+        # torch's type: a RuntimeError
+        raise RuntimeError(f"Expected pred to be bool or tensor, but got {pred}.")  # noqa: TRY004
+    return true_fn(*operands) if pred else false_fn(*operands)
+
+
+def poisson(input: Tensor, generator=None) -> Tensor:
+    """Poisson(input) counts, drawn from the generator as torch's CPU kernel draws them."""
+    from .distributions._discrete_sampler import poisson as _poisson
+
+    _default_stream_only(generator)
+    return _poisson(input)
+
+
+def binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
+    """Binomial(count, prob) draws, from the generator as torch's CPU kernel draws them."""
+    from .distributions._discrete_sampler import binomial as _binomial
+
+    _default_stream_only(generator)
+    return _binomial(count, prob)
+
+
+def _default_stream_only(generator) -> None:
+    if generator is not None and generator is not _random.default_generator:
+        raise NotImplementedError("ember's poisson/binomial draw from the default generator "
+                                  "only (pass generator=None)")
+
+
+def thread_safe_generator():
+    """The generator a DataLoader thread worker should draw from; None outside one (torch)."""
+    return
+
+
 __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
     "Tensor", "Size", "device", "get_default_device", "set_default_device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
     "optim", "serialization", "utils", "testing", "distributed", "jit", "compile",
@@ -190,14 +386,32 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
     "BoolTensor", "save", "load", "strided",
     "alpha_dropout", "bilinear", "celu", "cdist", "cosine_similarity", "dropout", "group_norm",
     "hardshrink", "layer_norm", "log_softmax", "pairwise_distance", "pdist", "prelu", "rms_norm",
-    "rrelu", "selu", "softmax", "threshold",
+    "rrelu", "selu", "softmax", "threshold", "adaptive_avg_pool1d", "avg_pool1d",
+    "channel_shuffle", "conv1d", "conv2d", "conv3d", "conv_tbc", "conv_transpose1d",
+    "conv_transpose2d", "conv_transpose3d", "native_channel_shuffle", "pixel_shuffle",
+    "pixel_unshuffle",
     "get_float32_matmul_precision", "set_float32_matmul_precision",
     "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int",
-    "int8", "int16", "int32", "int64", "long", "short", "uint8",
+    "int8", "int16", "int32", "int64", "long", "short", "uint8", "uint16", "uint32", "uint64",
+    "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu",
+    "float4_e2m1fn_x2", "complex32", "chalf", "bit", "bits1x8", "bits2x4", "bits4x2", "bits8",
+    "bits16", "int1", "int2", "int3", "int4", "int5", "int6", "int7", "uint1", "uint2", "uint3",
+    "uint4", "uint5", "uint6", "uint7",
     "finfo", "iinfo", "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
     "can_cast", "is_tensor", "is_floating_point", "numel",
     "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
     "is_inference_mode_enabled", "set_detect_anomaly", "is_anomaly_enabled",
+    "is_anomaly_check_nan_enabled", "set_anomaly_enabled", "OutOfMemoryError",
+    "AcceleratorError", "FatalError", "DisableTorchFunction", "DisableTorchFunctionSubclass",
+    "init_num_threads", "is_distributed", "is_vulkan_available", "get_device_module", "cond",
+    "thread_safe_generator", "poisson", "binomial", "layout", "memory_format", "Stream", "Event",
+    "TypedStorage",
+    "UntypedStorage", "BoolStorage", "ByteStorage", "CharStorage", "DoubleStorage",
+    "FloatStorage", "IntStorage", "LongStorage", "ShortStorage",
+    # public in torch outside its __all__
+    "channels_last", "channels_last_3d", "contiguous_format", "preserve_format", "jagged",
+    "sparse_bsc", "sparse_bsr", "sparse_coo", "sparse_csc", "sparse_csr", "BFloat16Storage",
+    "ComplexDoubleStorage", "ComplexFloatStorage", "HalfStorage",
 ] + (_binary.__all__ + _comparison.__all__ + _conversion.__all__ + _creation.__all__ +
      _elementwise.__all__ + _indexing.__all__ + _inplace.__all__ + _linalg.__all__ +
      _rearrange.__all__ + _reduction.__all__ + _shape.__all__ + _sorting.__all__ +
@@ -205,7 +419,8 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
      _decomposition.__all__ + _spectral.__all__ + _windows.__all__ + _scatter_views.__all__ +
      _numeric.__all__ + _copy_variants.__all__ + _global_flags.__all__ +
      _tensor_queries.__all__ + _amp_state.__all__ + _special.__all__ +
-     _special_elementwise.__all__ + _statistics.__all__)
+     _special_elementwise.__all__ + _statistics.__all__ + _nn_surface.__all__ +
+     _surface_ops.__all__ + _scatter_reduce.__all__)
 
 # torch's sub-namespaces that pull in more code than `import ember` should pay for load on first
 # touch (`ember.linalg`, `torch.fft` through as_torch); `import ember.linalg` works as usual.
@@ -217,6 +432,15 @@ def __getattr__(name: str):
     if name == "autocast":  # torch.autocast lives in torch.amp
         from .amp import autocast
         return autocast
+    if name == "GradScaler":  # torch.GradScaler is torch.amp's
+        from .amp import GradScaler
+        return GradScaler
+    if name == "vmap":  # torch.vmap is torch.func's
+        from .func import vmap
+        return vmap
+    if name == "lobpcg":
+        from .ops.lobpcg import lobpcg
+        return lobpcg
     if name in _LAZY_SUBMODULES:
         import importlib
         try:

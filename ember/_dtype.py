@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import math
 
 import numpy as np
 
@@ -57,12 +58,18 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
     def __getattr__(self, name: str):
-        # Only bfloat16 gets here, and only while its `np_dtype` slot is unset: ml_dtypes (~1 s to
-        # import) is loaded on the first use, and later reads are plain slot reads.
-        if name != "np_dtype" or self.name != "bfloat16":
+        # Only the ml_dtypes-backed dtypes (bfloat16, float8_*) get here, and only while their
+        # `np_dtype` slot is unset: ml_dtypes (~1 s to import) is loaded on the first use, and
+        # later reads are plain slot reads. Dtypes NumPy cannot hold (int4, bits8, complex32)
+        # refuse, as torch's CPU kernels mostly do.
+        if name != "np_dtype":
             raise AttributeError(f"'torch.dtype' object has no attribute '{name}'")
+        if self.name not in _ML_DTYPES:
+            raise NotImplementedError(f"ember cannot hold tensors of dtype torch.{self.name} (no "
+                                      "NumPy type for it)")
         ml_dtypes = _ml_dtypes()
-        self.np_dtype = np.dtype(ml_dtypes.bfloat16) if ml_dtypes is not None else None
+        np_dtype = getattr(ml_dtypes, _ML_DTYPES[self.name], None) if ml_dtypes else None
+        self.np_dtype = np.dtype(np_dtype) if np_dtype is not None else None
         if self.np_dtype is not None:
             _BY_NUMPY[self.np_dtype] = self
         return self.np_dtype
@@ -76,9 +83,26 @@ def _ml_dtypes():
         return None
 
 
+def _lazy(name: str, itemsize: int, category: int, is_signed: bool) -> dtype:
+    """A dtype whose np_dtype stays unset until first used (ml_dtypes' types), or for good."""
+    d = dtype.__new__(dtype)
+    d.name, d.itemsize, d._category, d.is_signed = name, itemsize, category, is_signed
+    return d
+
+
+# torch dtype name -> ml_dtypes attribute
+_ML_DTYPES = {"bfloat16": "bfloat16", "float8_e4m3fn": "float8_e4m3fn",
+              "float8_e5m2": "float8_e5m2", "float8_e4m3fnuz": "float8_e4m3fnuz",
+              "float8_e5m2fnuz": "float8_e5m2fnuz", "float8_e8m0fnu": "float8_e8m0fnu"}
+
 float16 = dtype("float16", np.float16, _FLOAT, True)
-bfloat16 = dtype.__new__(dtype)  # its np_dtype stays unset until bfloat16 is first used
-bfloat16.name, bfloat16.itemsize, bfloat16._category, bfloat16.is_signed = "bfloat16", 2, _FLOAT, True
+bfloat16 = _lazy("bfloat16", 2, _FLOAT, True)
+float8_e4m3fn = _lazy("float8_e4m3fn", 1, _FLOAT, True)
+float8_e5m2 = _lazy("float8_e5m2", 1, _FLOAT, True)
+float8_e4m3fnuz = _lazy("float8_e4m3fnuz", 1, _FLOAT, True)
+float8_e5m2fnuz = _lazy("float8_e5m2fnuz", 1, _FLOAT, True)
+float8_e8m0fnu = _lazy("float8_e8m0fnu", 1, _FLOAT, False)
+_FLOAT8 = (float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
 float32 = dtype("float32", np.float32, _FLOAT, True)
 float64 = dtype("float64", np.float64, _FLOAT, True)
 uint8 = dtype("uint8", np.uint8, _INT, False)
@@ -86,20 +110,47 @@ int8 = dtype("int8", np.int8, _INT, True)
 int16 = dtype("int16", np.int16, _INT, True)
 int32 = dtype("int32", np.int32, _INT, True)
 int64 = dtype("int64", np.int64, _INT, True)
+uint16 = dtype("uint16", np.uint16, _INT, False)
+uint32 = dtype("uint32", np.uint32, _INT, False)
+uint64 = dtype("uint64", np.uint64, _INT, False)
+_WIDE_UNSIGNED = (uint16, uint32, uint64)  # torch 2.13 refuses to promote them with other ints
 bool = dtype("bool", np.bool_, _BOOL, False)
 complex64 = dtype("complex64", np.complex64, _COMPLEX, True)
 complex128 = dtype("complex128", np.complex128, _COMPLEX, True)
 
+# dtypes torch names but NumPy cannot hold: sub-byte ints, packed bits and floats, complex32
+complex32 = _lazy("complex32", 4, _COMPLEX, True)
+float4_e2m1fn_x2 = _lazy("float4_e2m1fn_x2", 1, _FLOAT, True)
+int1, int2, int3, int4, int5, int6, int7 = (_lazy(f"int{k}", 1, _INT, True) for k in range(1, 8))
+uint1, uint2, uint3, uint4, uint5, uint6, uint7 = (_lazy(f"uint{k}", 1, _INT, False)
+                                                   for k in range(1, 8))
+bits1x8, bits2x4, bits4x2, bits8 = (_lazy(n, 1, _INT, False)
+                                    for n in ("bits1x8", "bits2x4", "bits4x2", "bits8"))
+bits16 = _lazy("bits16", 2, _INT, False)
+_SHELLS = (complex32, float4_e2m1fn_x2, int1, int2, int3, int4, int5, int6, int7, uint1, uint2,
+           uint3, uint4, uint5, uint6, uint7, bits1x8, bits2x4, bits4x2, bits8, bits16)
+
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
+chalf, bit = complex32, uint1
 
 ALL_DTYPES = (float16, bfloat16, float32, float64, uint8, int8, int16, int32, int64, bool,
-              complex64, complex128)
+              complex64, complex128, uint16, uint32, uint64, *_FLOAT8, *_SHELLS)
+def _is_set(d: dtype, slot: str) -> builtins.bool:
+    """Whether a slot holds a value (a lazy dtype has no np_dtype until first used)."""
+    try:
+        object.__getattribute__(d, slot)
+    except AttributeError:
+        return False
+    return True
+
+
 _REAL_OF = {complex64: float32, complex128: float64}
 _COMPLEX_OF = {float32: complex64, float64: complex128}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
-_BY_NUMPY = {d.np_dtype: d for d in ALL_DTYPES if d is not bfloat16}  # bf16 joins on first use
+# the lazy ones (bfloat16, float8_*) join on first use
+_BY_NUMPY = {d.np_dtype: d for d in ALL_DTYPES if _is_set(d, "np_dtype")}
 _FLOAT_RANK = {float16: 0, bfloat16: 0, float32: 1, float64: 2}
 
 _default_float = float32
@@ -116,8 +167,8 @@ def from_numpy_dtype(np_dtype) -> dtype:
     except KeyError:
         pass
     np_dtype = np.dtype(np_dtype)
-    if np_dtype.name == "bfloat16" and np_dtype.kind == "V":  # an ml_dtypes array: load bf16
-        bfloat16.np_dtype  # noqa: B018 - the first read registers it in _BY_NUMPY
+    if np_dtype.kind == "V" and np_dtype.name in _ML_DTYPES:  # an ml_dtypes array: load its type
+        _BY_NAME[np_dtype.name].np_dtype  # noqa: B018 - the first read registers it in _BY_NUMPY
     if np_dtype in _BY_NUMPY:
         return _BY_NUMPY[np_dtype]
     raise TypeError(
@@ -150,6 +201,7 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """PyTorch's promotion lattice for two dtypes (both tensors of equal standing)."""
     if a is b:
         return a
+    _check_promotable(a, b)
     ca, cb = a._category, b._category
     if ca == _COMPLEX or cb == _COMPLEX:  # complex of the wider real part (float64 -> complex128)
         if _FLOAT <= ca and _FLOAT <= cb:
@@ -163,6 +215,32 @@ def promote_types(a: dtype, b: dtype) -> dtype:
             return float32
         return a if ra > rb else b
     return _BY_NUMPY[np.promote_types(a.np_dtype, b.np_dtype)]
+
+
+# torch's ScalarType names, which its promotion errors print
+_SCALAR_NAMES = {"uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+                 "int64": "Long", "bool": "Bool", "float16": "Half", "float32": "Float",
+                 "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+                 "complex32": "ComplexHalf"}
+
+
+def _scalar_name(d: dtype) -> str:
+    name = _SCALAR_NAMES.get(d.name) or d.name[0].upper() + d.name[1:]
+    return "UInt" + name[4:] if name.startswith("Uint") else name
+
+
+def _check_promotable(a: dtype, b: dtype) -> None:
+    """torch 2.13 promotes uint16/32/64 only with floating dtypes, and neither float8 nor the
+    sub-byte and bits dtypes with anything else."""
+    pair = f"{_scalar_name(a)} and {_scalar_name(b)}"
+    if (a in _WIDE_UNSIGNED or b in _WIDE_UNSIGNED) and _FLOAT not in (a._category, b._category):
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, "
+                           f"attempted to promote {pair}")
+    if a in _FLOAT8 or b in _FLOAT8:
+        raise RuntimeError(f"Promotion for Float8 Types is not supported, attempted to promote "
+                           f"{pair}")
+    if a in _SHELLS or b in _SHELLS:
+        raise RuntimeError(f"Promotion from {pair} is unsupported.")
 
 
 def scalar_dtype(value) -> dtype:
@@ -227,13 +305,15 @@ class finfo:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
                             "to handle 'torch.finfo'")
         np_dtype = to_numpy_dtype(type)  # bfloat16 without ml_dtypes: a clear RuntimeError
-        info = (_ml_dtypes().finfo if type is bfloat16 else np.finfo)(np_dtype)
+        info = (_ml_dtypes().finfo if type.name in _ML_DTYPES else np.finfo)(np_dtype)
         self.bits = info.bits
         self.eps = builtins.float(info.eps)
+        if type is float8_e5m2fnuz:  # torch reports 2**-3 (ml_dtypes: 2**-2, the true spacing)
+            self.eps = 0.125
         self.max = builtins.float(info.max)
         self.min = builtins.float(info.min)
         self.tiny = self.smallest_normal = builtins.float(info.tiny)
-        self.resolution = 10.0 ** -builtins.int(info.precision)
+        self.resolution = 10.0 ** -math.floor(info.nmant * math.log10(2))  # torch's digits10
         self.dtype = type.name
 
     def __repr__(self) -> str:

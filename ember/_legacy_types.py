@@ -3,7 +3,6 @@ its dtype (sizes or data, as `Tensor(...)`) and an isinstance check on dtype and
 from __future__ import annotations
 
 from . import _dtype as _dt
-from ._tensor import Tensor
 from .ops import _op
 from .ops.creation import _legacy_tensor
 
@@ -16,10 +15,10 @@ class tensortype(type):
     a float32 tensor on the CPU, Parameters included."""
 
     def __instancecheck__(cls, obj) -> bool:
-        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
+        return isinstance(obj, _op.Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
 
     def __call__(cls, *args, device=None):
-        if len(args) == 1 and isinstance(args[0], Tensor):
+        if len(args) == 1 and isinstance(args[0], _op.Tensor):
             t = args[0]
             if t.dtype is not cls.dtype:
                 raise TypeError(f"expected {cls.__name__} (dtype {cls.dtype}), got a tensor of "

@@ -9,8 +9,10 @@ import weakref
 import numpy as np
 
 from . import _dtype as _dt
+from . import _memory_format as _mf
 from ._printing import tensor_repr
 from ._tensor_methods.autograd import AutogradMethods
+from ._tensor_methods.casting import CastingMethods
 from ._tensor_methods.complex import ComplexMethods
 from ._tensor_methods.creation import CreationMethods
 from ._tensor_methods.decomposition import DecompositionMethods
@@ -21,6 +23,7 @@ from ._tensor_methods.random import RandomMethods
 from ._tensor_methods.reduction import ReductionMethods
 from ._tensor_methods.shape import ShapeMethods
 from ._tensor_methods.special import SpecialMethods
+from ._tensor_methods.surface import SurfaceMethods
 from ._tensor_methods.views import ViewMethods
 from .autograd import backward as _autograd_backward
 from .autograd.node import _RemovableHandle
@@ -34,6 +37,7 @@ from .ops import elementwise as _ew
 from .ops import linalg as _la
 from .ops import unary as _un
 from .ops.conversion import clone as _clone
+from .ops.conversion import contiguous as _contiguous
 from .ops.conversion import to_copy as _to_copy
 from .ops.creation import _legacy_tensor
 from .ops.elementwise import Add as _Add
@@ -44,23 +48,38 @@ from .size import Size
 _BY_NUMPY = _dt._BY_NUMPY
 
 
-class _Layout:
-    """torch.strided: the only layout ember has."""
+class layout:
+    """torch.layout: how elements are stored. ember tensors are all `strided`; the sparse
+    layouts exist as names programs compare against."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
 
     def __repr__(self) -> str:
-        return "torch.strided"
+        return "torch." + self._name
+
+    def __reduce__(self) -> str:
+        return self._name  # pickled as the module-level constant of that name
 
 
-strided = _Layout()
+strided = layout("strided")
+sparse_coo, sparse_csr, sparse_csc = (layout(n) for n in ("sparse_coo", "sparse_csr", "sparse_csc"))
+sparse_bsr, sparse_bsc, jagged = (layout(n) for n in ("sparse_bsr", "sparse_bsc", "jagged"))
 _ndarray = np.ndarray
 _object_new = object.__new__
 _tuple_new = tuple.__new__  # Size from a NumPy shape: already ints, skip Size's validation
-_COMPARABLE = (int, float, np.number, np.bool_, np.ndarray)  # and Tensor, added below
+_COMPARABLE = (int, float, complex, np.number, np.bool_, np.ndarray)  # and Tensor, added below
+# what a Python operator accepts beside a Tensor; anything else gets NotImplemented, so Python tries
+# the other operand's reflected method (as torch's operators do)
+_OPERANDS = (int, float, complex, np.number, np.bool_)
+_ORDERABLE = (int, float, complex, np.number, np.bool_)  # < > <= >=: and Tensor, below
 
 
 class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods,
              CreationMethods, RandomMethods, ComplexMethods, DecompositionMethods, ViewMethods,
-             AutogradMethods, SpecialMethods):
+             AutogradMethods, SpecialMethods, SurfaceMethods, CastingMethods):
     """An n-dimensional array on a device, with an optional autograd history."""
 
     # The fields every op or view touches are slots; the rest default on the class and are set
@@ -182,10 +201,13 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self._data.__array_interface__["data"][0] if self.is_cpu else self._data.data.ptr
 
     def is_contiguous(self, memory_format=None) -> bool:
-        return self._data.flags.c_contiguous
+        if memory_format is None:
+            return self._data.flags.c_contiguous
+        return _mf.is_contiguous_as(self._data, _mf.check(memory_format, "is_contiguous"))
 
     def is_floating_point(self) -> bool:
-        return self._data.dtype.kind == "f" or self.dtype is _dt.bfloat16
+        kind = self._data.dtype.kind
+        return kind == "f" or (kind == "V" and self.dtype._category == _dt._FLOAT)
 
     def is_complex(self) -> bool:
         return self._data.dtype.kind == "c"
@@ -349,6 +371,13 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         a = self.detach().numpy() if self.is_cpu else self._data.get()
         return a if dtype is None else a.astype(dtype)
 
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """A NumPy function's result on tensors comes back as a Tensor (bool as uint8), as torch's
+        does: `np.sin(t)`, and `t + ndarray` once Tensor.__add__ gave NumPy the operation."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return _new_tensor(np.asarray(array), False)
+
     def item(self):
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to "
@@ -435,20 +464,16 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def to(self, *args, **kwargs) -> Tensor:
         """Cast and/or move: to(dtype), to(device[, dtype]), to(other), with copy=/non_blocking=."""
+        fmt = kwargs.pop("memory_format", None)
         dtype, device, copy = _parse_to(self, args, kwargs)
         if (dtype is None or dtype is self.dtype) and (device is None or device == self.device):
+            if fmt is not None and fmt is not _mf.preserve_format:
+                return _clone(self, memory_format=fmt) if copy else _contiguous(self, fmt)
             return self.clone() if copy else self
-        return _to_copy(self, dtype, device)
-
-    def type(self, dtype=None, non_blocking: bool = False, **kwargs):
-        if dtype is None:
-            return "torch." + _legacy_type_name(self.dtype)
-        if isinstance(dtype, str):
-            dtype = _dtype_from_type_name(dtype)
-        return self.to(getattr(dtype, "dtype", dtype))  # a legacy type (FloatTensor) or a dtype
-
-    def type_as(self, other: Tensor) -> Tensor:
-        return self.to(other.dtype)
+        out = _to_copy(self, dtype, device)
+        if fmt is not None and fmt is not _mf.preserve_format:
+            out = _contiguous(out, fmt)
+        return out
 
     def cpu(self, memory_format=None) -> Tensor:
         return self.to(CPU)
@@ -458,103 +483,102 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
             if not isinstance(device, str) else as_device(device)
         return self.to(d)
 
-    def float(self) -> Tensor:
-        return self.to(_dt.float32)
-
-    def double(self) -> Tensor:
-        return self.to(_dt.float64)
-
-    def half(self) -> Tensor:
-        return self.to(_dt.float16)
-
-    def bfloat16(self) -> Tensor:
-        return self.to(_dt.bfloat16)
-
-    def long(self) -> Tensor:
-        return self.to(_dt.int64)
-
-    def int(self) -> Tensor:
-        return self.to(_dt.int32)
-
-    def short(self) -> Tensor:
-        return self.to(_dt.int16)
-
-    def char(self) -> Tensor:
-        return self.to(_dt.int8)
-
-    def byte(self) -> Tensor:
-        return self.to(_dt.uint8)
-
-    def bool(self) -> Tensor:
-        return self.to(_dt.bool)
-
     def clone(self, *, memory_format=None) -> Tensor:
-        return _clone(self)
+        return _clone(self, memory_format=memory_format)
 
     def contiguous(self, memory_format=None) -> Tensor:
-        if self._data.flags.c_contiguous:
+        if memory_format is None and self._data.flags.c_contiguous:
             return self
-        return _clone(self)
+        return _contiguous(self, memory_format)
 
     # ---- Python operators -------------------------------------------------------------------
     def __add__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _binary(_Add, self, other)
 
     def __radd__(self, other):  # the tensor first, as PyTorch: (2 + x) lists x's edge first
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _binary(_Add, self, other)
 
     def __iadd__(self, other):
         return self.add_(other)
 
     def __sub__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _ew.sub(self, other)
 
     def __rsub__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _ew.rsub(self, other)
 
     def __isub__(self, other):
         return self.sub_(other)
 
     def __mul__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _binary(_Mul, self, other)
 
     def __rmul__(self, other):  # the tensor first, as PyTorch: (2 * x) lists x's edge first
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _binary(_Mul, self, other)
 
     def __imul__(self, other):
         return self.mul_(other)
 
     def __truediv__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _ew.div(self, other)
 
-    def __rtruediv__(self, other):  # as PyTorch: reciprocal() * other (MulBackward0)
-        return _binary(_Mul, _un.reciprocal(self), other)
+    def __rtruediv__(self, other):  # as PyTorch: reciprocal() * other (MulBackward0), through
+        try:  # the operator (other's __rmul__ may answer); a TypeError means NotImplemented
+            return _un.reciprocal(self) * other
+        except TypeError:
+            return NotImplemented
 
     def __itruediv__(self, other):
         return self.div_(other)
 
     def __floordiv__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _bin.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _bin.floor_divide(other, self)
 
     def __ifloordiv__(self, other):
         return self.floor_divide_(other)
 
     def __mod__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _bin.remainder(self, other)
 
     def __rmod__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _bin.remainder(other, self)
 
     def __imod__(self, other):
         return self.remainder_(other)
 
     def __pow__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _ew.pow(self, other)
 
     def __rpow__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _ew.pow(other, self)
 
     def __ipow__(self, other):
@@ -586,6 +610,8 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return _cmp.bitwise_not(self)
 
     def __and__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _cmp.bitwise_and(self, other)
 
     __rand__ = __and__
@@ -594,6 +620,8 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self.bitwise_and_(other)
 
     def __or__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _cmp.bitwise_or(self, other)
 
     __ror__ = __or__
@@ -602,6 +630,8 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self.bitwise_or_(other)
 
     def __xor__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _cmp.bitwise_xor(self, other)
 
     __rxor__ = __xor__
@@ -610,44 +640,56 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self.bitwise_xor_(other)
 
     def __lshift__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _cmp.bitwise_left_shift(self, other)
 
     def __rshift__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _cmp.bitwise_right_shift(self, other)
 
     def __rlshift__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _cmp.bitwise_left_shift(other, self)
 
     def __rrshift__(self, other):
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _cmp.bitwise_right_shift(other, self)
 
     def __eq__(self, other):
         if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
             return NotImplemented
+        if other.__class__ is np.ndarray:  # torch compares with an ndarray as with a tensor
+            other = _new_tensor(other, False)
         return _cmp.eq(self, other)
 
     def __ne__(self, other):
-        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+        if not isinstance(other, _ORDERABLE):  # torch gives != an ndarray back to NumPy too
             return NotImplemented
+        if other.__class__ is np.ndarray:  # torch compares with an ndarray as with a tensor
+            other = _new_tensor(other, False)
         return _cmp.ne(self, other)
 
     def __lt__(self, other):
-        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+        if not isinstance(other, _ORDERABLE):  # Python falls back: < None raises TypeError
             return NotImplemented
         return _cmp.lt(self, other)
 
     def __le__(self, other):
-        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+        if not isinstance(other, _ORDERABLE):  # Python falls back: < None raises TypeError
             return NotImplemented
         return _cmp.le(self, other)
 
     def __gt__(self, other):
-        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+        if not isinstance(other, _ORDERABLE):  # Python falls back: < None raises TypeError
             return NotImplemented
         return _cmp.gt(self, other)
 
     def __ge__(self, other):
-        if not isinstance(other, _COMPARABLE):  # Python falls back: == None is False, < raises
+        if not isinstance(other, _ORDERABLE):  # Python falls back: < None raises TypeError
             return NotImplemented
         return _cmp.ge(self, other)
 
@@ -714,25 +756,6 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     return dim % n
 
 
-_LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                 "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
-                 "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-                 "bool": "BoolTensor", "complex64": "ComplexFloatTensor",
-                 "complex128": "ComplexDoubleTensor"}
-
-
-def _legacy_type_name(d: _dt.dtype) -> str:
-    return _LEGACY_NAMES[d.name]
-
-
-def _dtype_from_type_name(name: str) -> _dt.dtype:
-    short = name.rsplit(".", 1)[-1]
-    for dname, legacy in _LEGACY_NAMES.items():
-        if legacy == short:
-            return _dt._BY_NAME[dname]
-    raise ValueError(f"invalid type: '{name}'")
-
-
 def _parse_to(t: Tensor, args, kwargs):
     """Sort Tensor.to's overloads into (dtype, device, copy)."""
     dtype = kwargs.pop("dtype", None)
@@ -761,4 +784,6 @@ def _parse_to(t: Tensor, args, kwargs):
 
 
 _COMPARABLE = (Tensor, *_COMPARABLE)
+_ORDERABLE = (Tensor, *_ORDERABLE)
+_OPERANDS = (Tensor, *_OPERANDS)  # subclasses (Parameter) are operands too
 _op.bind_tensor(Tensor, _new_tensor)

@@ -42,6 +42,14 @@ class ShapeMethods:
     def unsqueeze_(self, dim):
         return _set_view_inplace(self, _s.unsqueeze(self, dim))
 
+    def transpose_(self, dim0, dim1):
+        return _set_view_inplace(self, _s.transpose(self, dim0, dim1))
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def t_(self):
+        return _set_view_inplace(self, _s.t(self))
+
     def transpose(self, dim0, dim1):
         return _s.transpose(self, dim0, dim1)
 

@@ -1,12 +1,14 @@
 """Copies and casts: clone, and to(dtype/device) (PyTorch's ToCopyBackward0)."""
 from __future__ import annotations
 
+from .. import _memory_format as _mf
 from .._dtype import from_numpy_dtype, to_numpy_dtype
-from ..backend import array_module, to_device
+from .._memory_format import relaid
+from ..backend import to_device
 from . import _op
 from ._op import Op
 
-__all__ = ["clone"]
+__all__ = ["clone"]  # contiguous is a Tensor method only, as in torch
 
 
 class ToCopy(Op):
@@ -33,9 +35,11 @@ class ToCopy(Op):
 
 
 class Clone(Op):
+    """A copy in a memory format (None: torch's preserve_format, the layout of `x`'s strides)."""
+
     @staticmethod
-    def forward(ctx, x):
-        return array_module(x).array(x, copy=True, order="C")
+    def forward(ctx, x, fmt=None):
+        return relaid(x, fmt)
 
     @staticmethod
     def backward(ctx, grad):
@@ -48,4 +52,13 @@ def to_copy(t, dtype=None, device=None):
 
 
 def clone(t, *, memory_format=None):
-    return Clone.apply(t)
+    fmt = _mf.check(memory_format, "clone")
+    return Clone.apply(t) if fmt is None or fmt is _mf.preserve_format else Clone.apply(t, fmt)
+
+
+def contiguous(t, memory_format=None):
+    """`t` itself when already contiguous in `memory_format`, else a copy laid out in it."""
+    fmt = _mf.check(memory_format, "contiguous")
+    if fmt is None or fmt is _mf.contiguous_format:
+        return t if t._data.flags.c_contiguous else Clone.apply(t, _mf.contiguous_format)
+    return Clone.apply(t, fmt) if _mf.needs_relayout(t._data, fmt) else t

@@ -2,12 +2,14 @@
 names; programs exported through torch.export call them)."""
 from __future__ import annotations
 
+from ..autograd.grad_mode import is_grad_enabled
 from ._op import Op
+from .complex import view_as_complex, view_as_real
 
 __all__ = ["alias_copy", "as_strided_copy", "detach_copy", "diagonal_copy", "expand_copy",
            "permute_copy", "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy",
            "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy",
-           "unsqueeze_copy", "view_copy"]
+           "unsqueeze_copy", "view_as_complex_copy", "view_as_real_copy", "view_copy"]
 
 
 def alias_copy(input):
@@ -92,3 +94,14 @@ def unsqueeze_copy(input, dim: int):
 def view_copy(input, size):
     """input.view(size) (or input.view(dtype)) as a new tensor."""
     return input.view(size).clone()
+
+
+def view_as_real_copy(input):
+    return view_as_real(input).clone()
+
+
+def view_as_complex_copy(input):
+    if input.requires_grad and is_grad_enabled():
+        raise RuntimeError("view_as_complex_copy does not support automatic differentiation for "
+                           "outputs with complex dtype.")
+    return view_as_complex(input).clone()

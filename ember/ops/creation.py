@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as _dt
+from .. import _memory_format as _mf
 from ..backend import to_device
 from ..device import DEFAULT as _DEFAULT_DEVICE
 from ..device import as_device
@@ -330,7 +331,18 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: 
           pin_memory: bool = False, memory_format=None):
     """Uninitialised in PyTorch; zero-filled here (deterministic and just as fast in NumPy)."""
     _check_out(out)
-    return _filled(_parse_size(size, "empty"), 0, dtype, device, requires_grad)
+    shape = _parse_size(size, "empty")
+    order = _mf.axis_order(_mf.check(memory_format, "empty"), len(shape))
+    return _filled_in(shape, order, 0, dtype, device, requires_grad)
+
+
+def _filled_in(shape, order, value, dtype, device, requires_grad):
+    """_filled with its memory laid out in axis `order` (slowest first; None: row-major)."""
+    if order is None:
+        return _filled(shape, value, dtype, device, requires_grad)
+    t = _filled(tuple(shape[i] for i in order), value, dtype, device, requires_grad)
+    t._data = t._data.transpose(_mf.inverse(order))  # a fresh array: no view bookkeeping needed
+    return t
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None,
@@ -400,36 +412,37 @@ def layout_perm(a):
     return sorted(builtins.range(a.ndim), key=lambda d: -builtins.abs(strides[d]))
 
 
-def _like(input, value, dtype, device, requires_grad):
+def _like(input, value, dtype, device, requires_grad, memory_format=None):
+    """A new tensor shaped like `input`, in `memory_format` (default preserve: input's layout)."""
     d = dtype or input.dtype
     dev = device if device is not None else input.device
-    perm = layout_perm(input._data)
-    if perm is None:
-        return _filled(input._data.shape, value, d, dev, requires_grad)
-    shape = input._data.shape
-    t = _filled(tuple(shape[i] for i in perm), value, d, dev, requires_grad)
-    t._data = t._data.transpose(sorted(builtins.range(len(perm)), key=perm.__getitem__))  # fresh
-    return t
+    fmt = _mf.check(memory_format, "empty_like")
+    if fmt is None or fmt is _mf.preserve_format:
+        order = layout_perm(input._data)
+    else:
+        order = _mf.axis_order(fmt, input._data.ndim)
+    return _filled_in(input._data.shape, order, value, d, dev, requires_grad)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
                memory_format=None):
-    return _like(input, 0, dtype, device, requires_grad)
+    return _like(input, 0, dtype, device, requires_grad, memory_format)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
               memory_format=None):
-    return _like(input, 1, dtype, device, requires_grad)
+    return _like(input, 1, dtype, device, requires_grad, memory_format)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
                memory_format=None):
-    return _like(input, 0, dtype, device, requires_grad)
+    return _like(input, 0, dtype, device, requires_grad, memory_format)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None,
               requires_grad: bool = False, memory_format=None):
-    return _like(input, _fill_number(fill_value, "full_like"), dtype, device, requires_grad)
+    return _like(input, _fill_number(fill_value, "full_like"), dtype, device, requires_grad,
+                 memory_format)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None,

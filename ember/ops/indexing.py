@@ -40,7 +40,6 @@ __all__ = [
     "nonzero",
     "scatter",
     "scatter_add",
-    "scatter_reduce",
     "select",
     "take",
     "take_along_dim",
@@ -465,39 +464,6 @@ def scatter_add(input, dim: int, index, src, *, out=None):
     idx = _check_index(index, "scatter_add")
     axis = _check_along(input, idx, dim, "scatter_add", src)
     return ScatterAdd.apply(input, idx, _scatter_src(input, src), axis)
-
-
-def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bool = True,
-                   out=None):
-    """Only the 'sum' reduction is differentiable here; amax/amin/prod/mean compute values."""
-    idx = _check_index(index, "scatter_reduce")
-    axis = _check_along(input, idx, dim, "scatter_reduce", src)
-    if reduce == "sum":
-        base = input if include_self else Scatter.apply(input, idx, 0.0, axis)
-        return ScatterAdd.apply(base, idx, src, axis)
-    if reduce not in ("prod", "mean", "amax", "amin"):
-        raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got "
-                           f"{reduce}")
-    x = input._data
-    xp = array_module(x)
-    y = x.copy()
-    key = _along(idx, axis)
-    s = src._data[tuple(slice(0, n) for n in idx.shape)]
-    ufunc = {"prod": xp.multiply, "mean": xp.add, "amax": xp.maximum, "amin": xp.minimum}[reduce]
-    if not include_self:
-        fill = {"prod": 1, "mean": 0, "amax": -np.inf, "amin": np.inf}[reduce]
-        if y.dtype.kind != "f" and reduce in ("amax", "amin"):
-            info = np.iinfo(y.dtype)
-            fill = info.min if reduce == "amax" else info.max
-        y[key] = fill
-    ufunc.at(y, key, s)
-    if reduce == "mean":
-        count = xp.zeros(x.shape, x.dtype) + (1 if include_self else 0)
-        xp.add.at(count, key, 1)
-        out_ = y / xp.maximum(count, 1)
-        y = out_.astype(x.dtype) if x.dtype.kind == "f" else xp.floor_divide(y, xp.maximum(
-            count, 1)).astype(x.dtype)
-    return _op._new_tensor(y)
 
 
 # ---- index_select / index_add / index_copy / index_fill along a dim ----------------------------

@@ -111,7 +111,7 @@ def test_from_numpy_noncontiguous_and_0d():
     assert ember.from_numpy(np.array(2.5)).shape == ()
 
 
-@pytest.mark.parametrize("arr", [np.array([1, 2], dtype=np.uint16),
+@pytest.mark.parametrize("arr", [np.array([1, 2], dtype=np.longdouble),
                                  np.array([1, 2], dtype=np.clongdouble),
                                  np.array(["a"]), np.array([1, 2], dtype=object)])
 def test_from_numpy_unsupported_dtype(arr):

@@ -1,0 +1,83 @@
+"""Python operators on tensors with operands that are not tensors, against torch: an operand a
+tensor cannot take gives NotImplemented (so the other operand's reflected method runs, or Python
+raises its own TypeError), an ndarray goes through NumPy and comes back as a Tensor, and == with
+an ndarray or a complex number compares elementwise."""
+from __future__ import annotations
+
+import operator
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+OPS = {name: getattr(operator, name) for name in (
+    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and_", "or_", "xor",
+    "lshift", "rshift", "eq", "ne", "lt", "le", "gt", "ge")}
+
+
+class Reflector:
+    """An operand whose reflected methods announce themselves (and that compares by name)."""
+
+    def __getattr__(self, name):
+        if name.startswith("__r") or name in ("__eq__", "__ne__", "__lt__", "__gt__", "__le__",
+                                              "__ge__"):
+            return lambda other: f"Reflector.{name}"
+        raise AttributeError(name)
+
+
+def _announcer(name: str):
+    return lambda self, other: f"Reflector.__{name}__"
+
+
+for _name in ("radd", "rsub", "rmul", "rtruediv", "rfloordiv", "rmod", "rpow", "rmatmul", "rand",
+              "ror", "rxor", "rlshift", "rrshift", "lt", "gt", "le", "ge"):
+    setattr(Reflector, f"__{_name}__", _announcer(_name))
+
+
+def _outcome(fn):
+    """What fn() gives: a tensor's type, dtype and values, another value, or the error type and
+    message."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = fn()
+    except Exception as e:  # noqa: BLE001 - the error itself is the outcome compared
+        return (type(e).__name__, str(e))
+    if hasattr(r, "dtype") and hasattr(r, "shape") and not isinstance(r, np.ndarray):
+        return (type(r).__name__, str(r.dtype), np.asarray(r.tolist()).tolist())
+    return (type(r).__name__, r if isinstance(r, (str, bool)) else repr(r))
+
+
+OTHERS = {
+    "reflector": Reflector,
+    "list": lambda: [1, 2],
+    "none": lambda: None,
+    "str": lambda: "a",
+    "ndarray": lambda: np.array([2.0, 3.0]),
+    "ndarray_f32": lambda: np.array([2.0, 3.0], dtype=np.float32),
+    "complex": lambda: 2 + 1j,
+    "np_int": lambda: np.int64(2),
+}
+
+
+@pytest.mark.parametrize("other", list(OTHERS))
+@pytest.mark.parametrize("op", list(OPS))
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_operator_with_foreign_operand_matches_torch(op, other, dtype):
+    fn = OPS[op]
+    got = []
+    for lib in (torch, ember):
+        x = lib.tensor([1, 2], dtype=getattr(lib, dtype))
+        o = OTHERS[other]()
+        got.append((_outcome(lambda x=x, o=o: fn(x, o)), _outcome(lambda x=x, o=o: fn(o, x))))
+    assert got[1] == got[0]
+
+
+def test_numpy_functions_on_tensors_give_tensors():
+    for lib in (torch, ember):
+        x = lib.tensor([0.5, 1.0])
+        assert type(np.sin(x)) is lib.Tensor
+        assert np.equal(x, x).dtype == lib.uint8  # torch's __array_wrap__ turns bool into uint8
