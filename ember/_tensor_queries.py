@@ -35,10 +35,12 @@ def get_device(input: Tensor) -> int:
 
 
 def is_storage(obj) -> bool:
-    """Whether obj is a storage object (ember's TypedStorage of loaded checkpoints)."""
+    """Whether obj is a storage object: a tensor's (typed or untyped) storage, or the TypedStorage
+    of a loaded checkpoint."""
+    from . import _storage
     from .serialization import TypedStorage
 
-    return isinstance(obj, TypedStorage)
+    return isinstance(obj, (TypedStorage, _storage.TypedStorage, _storage.UntypedStorage))
 
 
 def detach(input: Tensor) -> Tensor:

@@ -19,6 +19,7 @@ def test_queries():
         assert lib.is_signed(lib.ones(1)) and not lib.is_signed(lib.ones(1, dtype=lib.uint8))
         assert not lib.is_inference(lib.ones(1)) and lib.get_device(lib.ones(1)) == -1
         assert not lib.is_storage(lib.ones(1))
+        assert lib.is_storage(lib.ones(1).untyped_storage())
         x = lib.ones(2, requires_grad=True) * 2
         assert not lib.detach(x).requires_grad
         lib.detach_(x)
