@@ -113,6 +113,10 @@ class _Global:
 
 
 _G_REBUILD = _Global("torch._utils", "_rebuild_tensor_v2")
+# dtypes without a typed storage class (uint16/32/64, float8): an untyped (byte) storage and
+# _rebuild_tensor_v3, which names the dtype, as torch writes them
+_G_REBUILD_V3 = _Global("torch._utils", "_rebuild_tensor_v3")
+_G_UNTYPED = _Global("torch.storage", "UntypedStorage")
 _G_PARAM = _Global("torch._utils", "_rebuild_parameter")
 _G_DEVICE = _Global("torch", "device")
 _G_SIZE = _Global("torch", "Size")
@@ -129,7 +133,10 @@ class _StorageRef:
 
     def __init__(self, array, key: str, location: str, dtype_name: str) -> None:
         self.array, self.key, self.location = array, key, location
-        self.pid = ("storage", _G_STORAGE[dtype_name], key, location, array.size)
+        if dtype_name in _G_STORAGE:
+            self.pid = ("storage", _G_STORAGE[dtype_name], key, location, array.size)
+        else:
+            self.pid = ("storage", _G_UNTYPED, key, location, array.nbytes)
 
 
 class _Pickler(pickle._Pickler):
@@ -148,7 +155,8 @@ class _Pickler(pickle._Pickler):
         self.memoize(obj)
 
     def _save_dtype(self, obj) -> None:
-        self.save(_G_DTYPE[obj.name])  # a dtype is the global torch.<name>, as torch pickles it
+        ref = _G_DTYPE.get(obj.name) or _Global("torch", obj.name)
+        self.save(ref)  # a dtype is the global torch.<name>, as torch pickles it
 
     def save_global(self, obj, name=None) -> None:
         """ember classes and functions under torch's names (torch.nn.modules.linear.Linear)."""
@@ -191,10 +199,13 @@ class _Pickler(pickle._Pickler):
             return (_G_PARAM, (_new_tensor(t._data), t._requires_grad, hooks))
         ref, offset, strides = self._storage_of(t)
         args = (ref, offset, tuple(t._data.shape), strides, t._requires_grad, hooks)
+        rebuild = _G_REBUILD
+        if t.dtype.name not in _G_STORAGE:
+            rebuild, args = _G_REBUILD_V3, (*args, t.dtype)
         state = {k: v for k, v in t.__dict__.items() if not k.startswith("_")}
         if state:  # user attributes travel as torch's do: through _rebuild_from_type_v2
-            return (_G_FROM_TYPE, (_G_REBUILD, _G_TENSOR, args, state))
-        return (_G_REBUILD, args)
+            return (_G_FROM_TYPE, (rebuild, _G_TENSOR, args, state))
+        return (rebuild, args)
 
     def _storage_of(self, t):
         """(storage ref, element offset, strides): views of one NumPy buffer share a storage."""
@@ -294,12 +305,13 @@ class TypedStorage:
     Tensors rebuilt from one storage are views of its array, so they share memory as in torch.
     """
 
-    __slots__ = ("_array", "_base_tensor", "_first")
+    __slots__ = ("_array", "_base_tensor", "_first", "_views")
 
     def __init__(self, array) -> None:
         self._array = array
         self._base_tensor = None
         self._first = None
+        self._views = None  # dtype -> this storage's bytes read as that dtype (_rebuild_tensor_v3)
 
     @property
     def dtype(self):
@@ -426,6 +438,34 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, bac
     return t
 
 
+def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks,
+                       dtype, metadata=None):
+    """torch._utils._rebuild_tensor_v3: a tensor of `dtype` over an untyped (byte) storage."""
+    if not isinstance(dtype, _dt.dtype) or not isinstance(storage, TypedStorage):
+        raise RuntimeError("invalid _rebuild_tensor_v3 arguments in checkpoint: "
+                           f"{_unpickler.describe(storage)}, {_unpickler.describe(dtype)}")
+    t = _rebuild_tensor(_as_dtype(storage, dtype), storage_offset, size, stride)
+    if _flag(requires_grad):
+        t.requires_grad_(True)
+    return t
+
+
+def _as_dtype(storage, dtype) -> TypedStorage:
+    """The storage's bytes read as `dtype` (one shared view per dtype, so tensors share memory)."""
+    np_dtype = dtype.np_dtype
+    if storage._array.dtype == np_dtype:
+        return storage
+    views = storage._views = storage._views or {}
+    view = views.get(dtype)
+    if view is None:
+        raw = storage._array
+        if raw.nbytes % np_dtype.itemsize:
+            raise RuntimeError(f"invalid storage in checkpoint: {raw.nbytes} bytes do not hold "
+                               f"whole {dtype} elements")
+        view = views[dtype] = TypedStorage(raw.reshape(-1).view(np_dtype))
+    return view
+
+
 def _rebuild_parameter(data, requires_grad, backward_hooks):
     from .nn.parameter import Parameter
 
@@ -443,7 +483,8 @@ def _rebuild_from_type_v2(func, new_type, args, state):
     """torch._tensor._rebuild_from_type_v2: rebuild with func, then set the type and attributes."""
     from .nn.parameter import Parameter
 
-    if func not in (_rebuild_tensor_v2, _rebuild_parameter, _rebuild_tensor):  # allowlisted only
+    if func not in (_rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_parameter,
+                    _rebuild_tensor):  # allowlisted only
         raise _unpickler.refused(f"_rebuild_from_type_v2 with {_unpickler.describe(func)}")
     if type(args) is not tuple or not (new_type is Tensor or new_type is Parameter):
         raise _unpickler.refused("_rebuild_from_type_v2 of anything but a Tensor or Parameter")
@@ -474,6 +515,7 @@ def _torch_names() -> dict:
 
     names = {
         ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
+        ("torch._utils", "_rebuild_tensor_v3"): _rebuild_tensor_v3,
         ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
         ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
         ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
@@ -489,6 +531,7 @@ def _torch_names() -> dict:
     for dname, sname in _STORAGE_NAMES.items():
         d = _dt._BY_NAME[dname]
         names["torch", sname] = StorageType(d)
+    for dname, d in _dt._BY_NAME.items():  # every dtype, v3's too (uint16, float8_e4m3fn, ...)
         names["torch", dname] = d
     return names
 
@@ -502,7 +545,7 @@ def _init_names() -> None:
 
     _TORCH_NAMES.update(_torch_names())
     _GUARDS.update(_unpickler.builtin_guards(Size, _device, Parameter))
-    for f in (_rebuild_tensor_v2, _rebuild_tensor, _rebuild_parameter,
+    for f in (_rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_tensor, _rebuild_parameter,
               _rebuild_parameter_with_state, _rebuild_from_type_v2, _get_layout):
         _GUARDS[id(f)] = (f, lambda args: None)  # each checks its own arguments
 

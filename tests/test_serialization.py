@@ -229,6 +229,25 @@ def test_ember_load_keeps_views_shared(tmp_path):
     assert out["base"]._version == out["row"]._version
 
 
+V3_DTYPES = ["uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2"]
+
+
+@pytest.mark.parametrize("dtype", V3_DTYPES)
+def test_untyped_storage_dtypes_cross_both_ways(dtype, tmp_path):
+    """Dtypes without a typed storage class travel as torch writes them: a byte storage rebuilt
+    by _rebuild_tensor_v3 naming the dtype; views keep sharing it."""
+    for save, load in ((torch, ember), (ember, torch)):
+        t = save.tensor([[1, 2, 3], [4, 5, 6]]).to(getattr(save, dtype))
+        save.save({"t": t, "row": t[1], "col": t[:, 2]}, tmp_path / "c.pt")
+        kw = {"weights_only": True} if load is torch else {}
+        back = load.load(tmp_path / "c.pt", **kw)
+        assert back["t"].dtype == getattr(load, dtype)
+        as_float = {k: v.to(load.float32).tolist() for k, v in back.items()}
+        assert as_float == {"t": [[1, 2, 3], [4, 5, 6]], "row": [4, 5, 6], "col": [3, 6]}
+        assert back["row"].storage_offset() == 3 and back["col"].stride() == (3,)
+        assert back["row"].untyped_storage().data_ptr() == back["t"].untyped_storage().data_ptr()
+
+
 # ---- ember.save -> torch.load(weights_only=True) ---------------------------------------------------
 
 
