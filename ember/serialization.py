@@ -442,7 +442,7 @@ def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, bac
                        dtype, metadata=None):
     """torch._utils._rebuild_tensor_v3: a tensor of `dtype` over an untyped (byte) storage."""
     if not isinstance(dtype, _dt.dtype) or not isinstance(storage, TypedStorage):
-        raise RuntimeError("invalid _rebuild_tensor_v3 arguments in checkpoint: "
+        raise RuntimeError("invalid _rebuild_tensor_v3 arguments in checkpoint: "  # noqa: TRY004
                            f"{_unpickler.describe(storage)}, {_unpickler.describe(dtype)}")
     t = _rebuild_tensor(_as_dtype(storage, dtype), storage_offset, size, stride)
     if _flag(requires_grad):
