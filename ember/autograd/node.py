@@ -162,7 +162,9 @@ _INPLACE_SAVED_MSG = (
 
 def inplace_saved_error(t, data, now: int, then: int, node=None, nr: int = 0) -> RuntimeError:
     """PyTorch's error for a saved tensor changed in place (`node` made it, if it is an output)."""
-    name = f"torch.{_tname(data)} [{', '.join(map(str, data.shape))}]"
+    legacy = _LEGACY.get(data.dtype.name) or _tname(data)
+    kind = "CPUBoolType" if data.dtype.kind == "b" else "torch." + legacy
+    name = f"{kind} [{', '.join(map(str, data.shape))}]"
     if node is None and t is not None:
         node, nr = t._grad_fn, t._output_nr
     origin = ""
@@ -171,6 +173,12 @@ def inplace_saved_error(t, data, now: int, then: int, node=None, nr: int = 0) ->
         op = op[:op.rfind("Backward")] if "Backward" in op else op  # ExpBackward0 -> Exp
         origin = f", which is output {nr} of {op},"
     return RuntimeError(_INPLACE_SAVED_MSG.format(name=name, origin=origin, now=now, then=then))
+
+
+# torch's legacy tensor type names, as its version-counter errors print them (bool: CPUBoolType)
+_LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+           "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+           "int8": "CharTensor", "uint8": "ByteTensor"}
 
 
 def _tname(data) -> str:

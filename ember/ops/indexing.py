@@ -24,6 +24,7 @@ from .inplace_view import (
     IndexGrad,
     Select,
     UnsqueezeIndex,
+    guard_index_versions,
     rebase_write,
 )
 
@@ -243,9 +244,12 @@ def getitem(x, key):
     if adv is None:
         return x
     try:
-        return Index.apply(x, adv)
+        y = Index.apply(x, adv)
     except IndexError as exc:
         raise _fix_error(exc) from None
+    if y._grad_fn is not None:
+        guard_index_versions(y._grad_fn, key)
+    return y
 
 
 def setitem(x, key, value) -> None:
@@ -287,7 +291,9 @@ def setitem(x, key, value) -> None:
                 region = np.ndim(x._data[basic] if adv is None else target[adv])
                 if src._data.ndim > region:
                     src = src.reshape(src._data.shape[src._data.ndim - region:])
-        rebase_write(x, None if basic is None else (BasicIndex, (basic,), None, None), src, adv)
+        node = rebase_write(x, None if basic is None else (BasicIndex, (basic,), None, None),
+                            src, adv)
+        guard_index_versions(node, key)
 
 
 def select(input, dim: int, index: int):

@@ -7,6 +7,7 @@ into the old `a`. The public indexing functions (getitem, setitem, gather, ...) 
 """
 from __future__ import annotations
 
+from ..autograd.node import inplace_saved_error
 from ..backend import array_module
 from . import _op
 from ._op import Op
@@ -76,8 +77,23 @@ class Index(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        check_index_versions(ctx)
         shape, key = ctx.meta
         return IndexGrad.apply(grad, key, shape), None
+
+
+def guard_index_versions(node, key) -> None:
+    """Remember on `node` the versions of the index tensors in a getitem/setitem `key`: its
+    backward reads their data, so, as torch, it refuses if one was changed in place since."""
+    tensors = [k for k in (key if key.__class__ is tuple else (key,)) if isinstance(k, _op.Tensor)]
+    if tensors and node is not None:
+        node._index_versions = tuple([(t, t._vbox[0]) for t in tensors])
+
+
+def check_index_versions(node) -> None:
+    for t, version in node.__dict__.get("_index_versions", ()):
+        if t._vbox[0] != version:
+            raise inplace_saved_error(t, t._data, t._vbox[0], version)
 
 
 class IndexGrad(Op):
@@ -148,6 +164,7 @@ class CopySlices(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        check_index_versions(ctx)
         chain, key = ctx.meta
         g_src = None
         if ctx.needs_input_grad[1]:
@@ -181,10 +198,11 @@ class IndexPutInplace(CopySlices):
     node_name = "IndexPutBackward0"
 
 
-def rebase_write(t, step, src, key=None) -> None:
+def rebase_write(t, step, src, key=None):
     """Record that a region of `t` (view step `step`, then advanced `key`) now holds `src`.
 
-    The base of `t` gets a CopySlices node; `t`, when it is a view, a history replayed through it.
+    The base of `t` gets a CopySlices node (returned; None when nothing is recorded); `t`, when
+    it is a view, a history replayed through it.
     """
     if t._base is not None and t._view_of is not None:
         base = t._base
@@ -196,7 +214,7 @@ def rebase_write(t, step, src, key=None) -> None:
     op = IndexPutInplace if not full and key is not None else CopySlices
     new = op.apply(base, src, chain=full, key=key)
     if not new._requires_grad:
-        return
+        return None
     base._grad_fn = new._grad_fn
     base._output_nr = 0
     base._requires_grad = True
@@ -205,6 +223,7 @@ def rebase_write(t, step, src, key=None) -> None:
         t._grad_fn = with_grad._grad_fn
         t._output_nr = with_grad._output_nr
         t._requires_grad = True
+    return new._grad_fn
 
 
 def rebase_view(t, result) -> None:

@@ -539,3 +539,36 @@ def test_boolean_mask_after_an_ellipsis():
     check(lambda lib, x: x[..., lib.tensor(mask)], shapes=[(2, 4, 4)])
     check(lambda lib, x: x[0, ..., lib.tensor(mask[0])], shapes=[(2, 4, 4)])
     check_raises(lambda lib, x: x[..., lib.ones(3, 4, dtype=lib.bool)], shapes=[(2, 4, 4)])
+
+
+def _index_then_modify(lib, case):
+    a = lib.ones(3, requires_grad=True)
+    if case == "setitem_mask":
+        y, m = a * 1, lib.tensor([True, False, True])
+        y[m] = lib.ones(2, requires_grad=True) * 2
+        m[0] = False
+        return y.sum()
+    if case == "getitem_index":
+        i = lib.tensor([0, 2], dtype=lib.int32)
+        y = a[i]
+        i.add_(0)
+        return y.sum()
+    i = lib.tensor([0, 2])  # unchanged: backward runs
+    y = a[i]
+    return y.sum()
+
+
+@pytest.mark.parametrize("case", ["setitem_mask", "getitem_index", "untouched"])
+def test_index_tensor_changed_in_place_before_backward(case):
+    """An index or mask tensor modified in place after indexing makes backward refuse with
+    torch's version-counter error (its data was read by the recorded node)."""
+    outcomes = []
+    for lib in (torch, ember):
+        loss = _index_then_modify(lib, case)
+        try:
+            loss.backward()
+            outcomes.append("ok")
+        except RuntimeError as e:
+            outcomes.append(str(e))
+    assert outcomes[1] == outcomes[0]
+    assert (outcomes[0] == "ok") == (case == "untouched")
