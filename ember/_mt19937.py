@@ -180,16 +180,45 @@ class Generator:
         return self._bg.random_raw(n)
 
     def _u32(self, n: int) -> np.ndarray:
-        """n u32 draws as a uint32 array (NumPy's full-range integers are the raw outputs)."""
-        if n:
-            self._fresh = False
+        """n u32 draws as a uint32 array."""
         if n < 512:
+            if n:
+                self._fresh = False
             return self._bg.random_raw(n).astype(np.uint32)
-        return self._draw32(0, 1 << 32, n, np.uint32)
+        if not _u64_is_two_u32():
+            self._fresh = False
+            return self._draw32(0, 1 << 32, n, np.uint32)
+        out = np.empty(n, np.uint32)
+        pairs = self._u64(n // 2).view(np.uint32).reshape(-1, 2)  # (low, high) = (2nd, 1st)
+        o = out[:n - n % 2].reshape(-1, 2)
+        o[:, 0] = pairs[:, 1]
+        o[:, 1] = pairs[:, 0]
+        if n % 2:
+            out[-1] = self._bg.random_raw()
+        return out
 
     def _u64(self, n: int) -> np.ndarray:
+        """n u64 draws, each two u32 draws joined as (first << 32) | second."""
+        if n:
+            self._fresh = False
+        if n >= 32 and _u64_is_two_u32():
+            return self._draw32(0, 1 << 64, n, np.uint64)  # NumPy's next_uint64: ~2x faster
         r = self._raw(2 * n)
         return (r[0::2] << 32) | r[1::2]
+
+
+_U64_JOIN: list = []
+
+
+def _u64_is_two_u32() -> bool:
+    """Whether NumPy's full-range uint64 draws are (first << 32) | second of the MT19937 stream
+    (NumPy's C joins two next32 calls in one expression; checked once, not assumed)."""
+    if not _U64_JOIN:
+        a, b = np.random.MT19937(12345), np.random.MT19937(12345)
+        r = a.random_raw(4)
+        v = np.random.Generator(b).integers(0, 1 << 64, 2, np.uint64)
+        _U64_JOIN.append(bool(np.array_equal(v, (r[0::2] << 32) | r[1::2])))
+    return _U64_JOIN[0]
 
 
 default_generator = Generator()

@@ -23,6 +23,7 @@ from fractions import Fraction
 import numpy as np
 
 from . import _libm
+from ._mt19937 import _u64_is_two_u32
 
 _f32 = np.float32
 _f64 = np.float64
@@ -32,25 +33,46 @@ _i32 = np.int32
 # ---- uniforms ----------------------------------------------------------------------------------
 
 
-def uniform24(g, n: int) -> np.ndarray:
-    """float32 in [0, 1): 24 random bits per draw."""
-    if n < 512:
-        u = (g._raw(n) & 0xFFFFFF).astype(_f32)
+_DRAW_CHUNK = 1 << 14  # values per bulk draw: the scratch stays small and is reused by malloc
+
+
+def uniform24(g, n: int, out: np.ndarray | None = None) -> np.ndarray:
+    """float32 in [0, 1): the low 24 bits of a u32 per draw, times 2**-24 (into `out` if given).
+
+    Bulk draws come as u64s holding two u32s as (low, high) = (second, first), swapped while
+    converting, a chunk at a time: only `out` is as large as the request, so a call does not
+    fault in fresh pages for temporaries the size of its result.
+    """
+    u = np.empty(n, _f32) if out is None else out
+    if n < 512 or not _u64_is_two_u32():
+        u[...] = (g._raw(n) & 0xFFFFFF) if n < 512 else \
+            (g._u32(n) & np.uint32(0xFFFFFF)).view(_i32)
     else:
-        r = g._u32(n)
-        np.bitwise_and(r, 0xFFFFFF, out=r)
-        u = r.view(_i32).astype(_f32)
+        m = n // 2
+        for i in range(0, m, _DRAW_CHUNK):
+            j = min(m, i + _DRAW_CHUNK)
+            w = g._u64(j - i).view(np.uint32)
+            np.bitwise_and(w, 0xFFFFFF, out=w)
+            pairs = w.view(_i32).reshape(-1, 2)
+            o = u[2 * i:2 * j].reshape(-1, 2)
+            np.copyto(o[:, 0], pairs[:, 1])
+            np.copyto(o[:, 1], pairs[:, 0])
+        if n % 2:
+            u[-1] = g._raw(1)[0] & 0xFFFFFF
     u *= _f32(2.0 ** -24)
     return u
 
 
+def _bits53(g, n: int) -> np.ndarray:
+    """n 53-bit integers (u64 & (2**53 - 1), the first u32 the high word) as a uint64 array."""
+    v = g._u64(n)
+    np.bitwise_and(v, np.uint64((1 << 53) - 1), out=v)
+    return v
+
+
 def uniform53(g, n: int) -> np.ndarray:
     """float64 in [0, 1): 53 bits of a u64 per draw (the first u32 is the high word)."""
-    r = g._u32(2 * n).reshape(n, 2)
-    v = np.empty((n, 2), np.uint32)  # little-endian (low, high) halves of an int64
-    np.bitwise_and(r[:, 0], 0x1FFFFF, out=v[:, 1])
-    v[:, 0] = r[:, 1]
-    u = v.view(np.int64).reshape(n).astype(_f64)
+    u = _bits53(g, n).view(np.int64).astype(_f64)
     u *= 2.0 ** -53
     return u
 
@@ -144,39 +166,55 @@ def _two_sum(x, y):
 
 def _fma32(x, scale, shift, out=None) -> np.ndarray:
     """float32 fma(x, scale, shift), correctly rounded: x * scale is exact in double, the sum is
-    rounded to double then to float32, and the rare double-rounding ties are corrected."""
+    rounded to double then to float32, and the rare double-rounding ties are corrected.
+
+    Ties need a halfway float64 sum; in float32's subnormal range they need both terms tiny too
+    (a sum of terms within a few binades of each other is exact), so with |shift| >= 2**-120 only
+    the halfway test runs, and with shift == 0 there is a single rounding and no test at all.
+    """
     scale, shift = float(_f32(scale)), float(_f32(shift))
     if out is None:
         out = np.empty(x.shape, _f32)
     xf, of = x.reshape(-1), out.reshape(-1)
     n = xf.size
-    step = max(1, min(n, 1 << 16))  # an empty input still needs a non-zero loop step
-    t = np.empty(step, _f64)
-    lo = np.empty(step, np.int64)
+    step = max(1, min(n, 1 << 14))  # an empty input still needs a non-zero loop step
+    block = np.empty(17 * step, np.uint8)  # one scratch allocation: float64, int64 and bool
+    t, lo = block[:8 * step].view(_f64), block[8 * step:16 * step].view(np.int64)
+    hit = block[16 * step:].view(np.bool_)
+    tiny_safe = abs(shift) >= 2.0 ** -120
     for i in range(0, n, step):
         j = min(n, i + step)
         tt, ll = t[:j - i], lo[:j - i]
         np.multiply(xf[i:j], scale, out=tt, dtype=_f64)
-        np.add(tt, shift, out=tt)
-        _fix_ties(tt, xf[i:j], scale, shift, ll)
+        if shift != 0.0:
+            np.add(tt, shift, out=tt)
+            if not tiny_safe or _halfway_any(tt, ll, hit[:j - i]):
+                _fix_ties(tt, xf[i:j], scale, shift, ll)
         np.copyto(of[i:j], tt)
     return out
 
 
-def uniform(g, n: int, np_dtype, low: float, high: float) -> np.ndarray:
-    """uniform_(low, high) for a floating dtype."""
+def _halfway_any(t, low, hit) -> bool:
+    """Whether some float64 in t lies exactly halfway between two float32s."""
+    np.bitwise_and(t.view(np.int64), 0x1FFFFFFF, out=low)
+    np.equal(low, 0x10000000, out=hit)
+    return bool(hit.any())
+
+
+def uniform(g, n: int, np_dtype, low: float, high: float, out=None) -> np.ndarray:
+    """uniform_(low, high) for a floating dtype (float32 results are written into `out`)."""
     kind = np.dtype(np_dtype)
     if kind == _f64:
         u = uniform53(g, n)
         if low == 0.0 and high == 1.0:
             return u
         return fma64(u, _f64(high) - _f64(low), low)
-    u = uniform24(g, n)
+    u = uniform24(g, n, out if kind == _f32 else None)
     if kind == _f32:
         if low == 0.0 and high == 1.0:
             return u
         lo, hi = _f32(low), _f32(high)
-        return _fma32(u, hi - lo, lo)
+        return _fma32(u, hi - lo, lo, out=u)
     lo, hi = _f32(low), _f32(high)  # float bounds: only the result is rounded
     x = u if (lo == 0 and hi == 1) else _fma32(u, hi - lo, lo)
     y = x.astype(kind)
@@ -188,8 +226,9 @@ def uniform(g, n: int, np_dtype, low: float, high: float) -> np.ndarray:
 
 
 def normal(g, n: int, np_dtype, mean: float = 0.0, std: float = 1.0,
-           contiguous: bool = True) -> np.ndarray:
-    """normal_(mean, std) for a floating dtype, in the order PyTorch writes the elements."""
+           contiguous: bool = True, out=None) -> np.ndarray:
+    """normal_(mean, std) for a floating dtype, in the order PyTorch writes the elements
+    (blocked float32 results are written into `out`, a float32 array, when given)."""
     kind = np.dtype(np_dtype)
     if n < 16 or not contiguous:
         return normal_serial(g, n, mean, std).astype(kind)
@@ -197,7 +236,7 @@ def normal(g, n: int, np_dtype, mean: float = 0.0, std: float = 1.0,
         return _normal_fill_double(g, n, mean, std)
     m = n - n % 16
     if kind == _f32:
-        x = uniform24(g, n)
+        x = uniform24(g, n, out)
         _box_muller_avx2(x[:m], out=x[:m])
     else:  # half and bfloat16 draw only whole blocks, then the tail block
         x = np.empty(n, _f32)
@@ -362,10 +401,13 @@ class _Work:
     __slots__ = ("d0", "d1", "d2", "f", "i0", "i1", "i2")
 
     def __init__(self, m: int, base: _Work | None = None) -> None:
-        if base is None:
-            self.f = [np.empty(m, _f32) for _ in range(10)]
-            self.d0, self.d1, self.d2 = (np.empty(m, _f64) for _ in range(3))
-            self.i0, self.i1, self.i2 = (np.empty(m, _i32) for _ in range(3))
+        if base is None:  # one allocation: malloc keeps reusing it instead of faulting pages
+            block = np.empty(76 * m, np.uint8)
+            part = [block[k * 4 * m:(k + 1) * 4 * m] for k in range(19)]
+            self.d0, self.d1, self.d2 = (block[k * 8 * m:(k + 1) * 8 * m].view(_f64)
+                                         for k in range(3))
+            self.f = [v.view(_f32) for v in part[6:16]]
+            self.i0, self.i1, self.i2 = (v.view(_i32) for v in part[16:])
         else:  # the first m elements of base's buffers
             self.f = [v[:m] for v in base.f]
             self.d0, self.d1, self.d2 = base.d0[:m], base.d1[:m], base.d2[:m]
@@ -492,13 +534,21 @@ def _box_muller_avx2(u: np.ndarray, out: np.ndarray | None = None, madd=_madd) -
 # ---- integers ----------------------------------------------------------------------------------
 
 
+def _mod(v: np.ndarray, d) -> np.ndarray:
+    """v % d for an unsigned array and a scalar of its dtype, in place: NumPy divides by a
+    scalar with libdivide's multiply-shift, several times faster than its remainder loop."""
+    q = np.floor_divide(v, d)
+    np.multiply(q, d, out=q)
+    np.subtract(v, q, out=v)
+    return v
+
+
 def random_from_to(g, n: int, np_dtype, low: int, span: int) -> np.ndarray:
     """random_(low, low + span): (draw % span) + low, with a u64 draw for wide ranges."""
     kind = np.dtype(np_dtype)
     wide = span >= 1 << 28 and kind not in (np.dtype(_f32), np.dtype(np.float16))
     if not wide and span < 1 << 32:
-        r = g._u32(n)
-        np.remainder(r, np.uint32(span), out=r)
+        r = _mod(g._u32(n), np.uint32(span))
         out = r.astype(np.int64)
         if low:
             out += np.int64(low)
@@ -507,7 +557,7 @@ def random_from_to(g, n: int, np_dtype, low: int, span: int) -> np.ndarray:
     if span >= 1 << 64:
         out = v.view(np.int64)
     else:
-        out = (v % np.uint64(span)).view(np.int64) + np.int64(low)
+        out = _mod(v, np.uint64(span)).view(np.int64) + np.int64(low)
     return _to_kind(out, kind)
 
 
@@ -527,7 +577,7 @@ def random_default(g, n: int, np_dtype) -> np.ndarray:
         mod = (1 << _DIGITS[kind.name]) + 1
     else:
         mod = int(np.iinfo(kind).max) + 1
-    return _to_kind((v % np.uint64(mod)).view(np.int64), kind)
+    return _to_kind(_mod(v, np.uint64(mod)).view(np.int64), kind)
 
 
 def _to_kind(v: np.ndarray, kind) -> np.ndarray:
@@ -536,35 +586,20 @@ def _to_kind(v: np.ndarray, kind) -> np.ndarray:
     return v.astype(kind, copy=False)
 
 
-def randperm(g, n: int) -> np.ndarray:
-    """Fisher-Yates with u32 % (n - i) (PyTorch's path for n < 2**32 / 20), as int64."""
-    if n >= 0xFFFFFFFF // 20:
-        return _randperm_inside_out(g, n)
-    if n < 2:
-        return np.arange(n, dtype=np.int64)
-    i = np.arange(n - 1, dtype=np.uint64)
-    ks = (i + g._raw(n - 1) % (np.uint64(n) - i)).tolist()
-    r = list(range(n))
-    for a, b in enumerate(ks):
-        r[a], r[b] = r[b], r[a]
-    return np.array(r, dtype=np.int64)
-
-
-def _randperm_inside_out(g, n: int) -> np.ndarray:
-    zs = (g._u64(n) % (np.arange(n, dtype=np.uint64) + 1)).tolist()
-    r = np.empty(n, np.int64)
-    for i, z in enumerate(zs):
-        r[i] = r[z]
-        r[z] = i
-    return r
-
-
 # ---- other distributions -----------------------------------------------------------------------
 
 
 def bernoulli_scalar(g, n: int, p: float) -> np.ndarray:
-    """bernoulli_(p) with a float p: a double uniform below p (as bool)."""
-    return uniform53(g, n) < p
+    """bernoulli_(p) with a float p: a double uniform below p (as bool).
+
+    u = m * 2**-53 < p exactly when the integer m < ceil(p * 2**53) (scaling by 2**53 is exact),
+    so the draws are compared as integers, a chunk at a time, without forming the doubles."""
+    out = np.empty(n, np.bool_)
+    limit = np.uint64(math.ceil(p * 2.0 ** 53))
+    for i in range(0, n, _DRAW_CHUNK):
+        j = min(n, i + _DRAW_CHUNK)
+        np.less(_bits53(g, j - i), limit, out=out[i:j])
+    return out
 
 
 def bernoulli_tensor(g, p: np.ndarray) -> np.ndarray:
@@ -575,8 +610,39 @@ def bernoulli_tensor(g, p: np.ndarray) -> np.ndarray:
     return (uniform24(g, flat.size) < flat.astype(_f32)).reshape(p.shape)
 
 
-def exponential(g, n: int, lambd: float) -> np.ndarray:
-    return (-1.0 / lambd) * _libm.log1p(-uniform53(g, n))
+def exponential(g, n: int, lambd: float, np_dtype=_f64) -> np.ndarray:
+    """-1/lambd * log1p(-u) in double (libm's log1p); rounded to float32 when asked."""
+    scale = -1.0 / lambd
+    if np.dtype(np_dtype) != _f32:
+        return scale * _libm.log1p(-uniform53(g, n))
+    out = np.empty(n, _f32)
+    for i in range(0, n, _DRAW_CHUNK):  # chunks keep the float64 temporaries small
+        u = uniform53(g, min(n, i + _DRAW_CHUNK) - i)
+        with np.errstate(divide="ignore"):
+            y = np.log1p(np.negative(u, out=u))  # NumPy's own log1p: libm's up to a last bit
+        y *= scale
+        redo = _f32_rounding_unsure(y)
+        if redo.size:
+            y[redo] = scale * _libm.log1p(u[redo])
+        out[i:i + y.size] = y
+    return out
+
+
+def _f32_rounding_unsure(y: np.ndarray) -> np.ndarray:
+    """Indices where float32(y) could change if y moved by a few float64 ulps: y within 2**12
+    ulps of a float32 rounding boundary, or outside float32's normal range (or not finite).
+
+    A float64 result computed by a function within a few ulps of libm's rounds to the same float32
+    as libm's result everywhere else, so only these need libm itself (a few per 100,000).
+    """
+    bits = y.view(np.int64)
+    low = np.bitwise_and(bits, 0x1FFFFFFF)  # the 29 bits float32 drops; 2**28 is halfway
+    low -= 1 << 28
+    np.abs(low, out=low)
+    unsure = low < 1 << 12
+    mag = np.abs(y)
+    unsure |= ~((mag >= 2.0 ** -126) & (mag < 2.0 ** 128))
+    return np.flatnonzero(unsure)
 
 
 def geometric(g, n: int, p: float) -> np.ndarray:
@@ -592,22 +658,3 @@ def log_normal(g, n: int, mean: float, std: float) -> np.ndarray:
     return _libm.exp(normal_serial(g, n, mean, std))
 
 
-def multinomial(g, probs: np.ndarray, num_samples: int, replacement: bool) -> np.ndarray:
-    """Rows of `probs` (2-D); PyTorch's exponential race without replacement (or one sample),
-    inverse-CDF search over the normalised running sum with replacement."""
-    work = probs if probs.dtype in (_f32, _f64) else probs.astype(_f32)
-    if not replacement or num_samples == 1:
-        q = exponential(g, work.size, 1.0).astype(work.dtype).reshape(work.shape)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = work / q
-        if num_samples == 1:
-            return np.argmax(ratio, axis=1)[:, None]
-        return np.argsort(-ratio, axis=1, kind="stable")[:, :num_samples]
-    rows = work.shape[0]
-    out = np.empty((rows, num_samples), np.int64)
-    for i in range(rows):
-        cum = np.cumsum(work[i])
-        cum = cum / cum[-1]
-        cum[-1] = 1
-        out[i] = np.searchsorted(cum, uniform53(g, num_samples), side="left")
-    return out

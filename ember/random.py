@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _dtype as _dt
 from . import _sampling as S
+from . import _sampling_discrete as D
 from . import cuda
 from ._mt19937 import Generator, default_generator
 from .backend import to_device
@@ -278,7 +279,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     if d.name in _FLOAT_DIGITS and n > (1 << _FLOAT_DIGITS[d.name]) + 1:
         raise RuntimeError(f"n cannot be greater than 2^{_FLOAT_DIGITS[d.name]}+1 for "
                            f"{_cap(d)} type.")
-    arr = S.randperm(_gen(generator), n)
+    arr = D.randperm(_gen(generator), n)
     return _make(arr, (n,), d, device, requires_grad, out)
 
 
@@ -406,9 +407,9 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
     with np.errstate(invalid="ignore"):
         if not np.all(np.isfinite(probs)) or np.any(probs < 0):
             raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    if np.any(probs.astype(np.float64).sum(axis=1) == 0):
+    if np.any(probs.sum(axis=1, dtype=np.float64) == 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    idx = S.multinomial(g, np.ascontiguousarray(probs), int(num_samples), bool(replacement))
+    idx = D.multinomial(g, np.ascontiguousarray(probs), int(num_samples), bool(replacement))
     if input.dim() == 1:
         idx = idx.reshape(-1)
     res = _finish(idx, None, input.device)

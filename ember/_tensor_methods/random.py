@@ -44,11 +44,23 @@ def _fill(t, name: str, make, perm_like=None):
     return t
 
 
+def _direct(view):
+    """`view` flattened when samplers can write float32 values straight into it, else None."""
+    if view.__class__ is np.ndarray and view.dtype == np.float32 and view.flags.c_contiguous:
+        return view.reshape(-1)
+    return None
+
+
 def _write(view, vals) -> None:
+    if vals.__class__ is np.ndarray and view.__class__ is np.ndarray and \
+            np.may_share_memory(vals, view):
+        return  # the sampler wrote into view itself (through _direct)
     vals = vals.reshape(view.shape)
     if view.__class__ is not np.ndarray:
         vals = array_module(view).asarray(vals)
-    view[...] = vals.astype(view.dtype, copy=False)
+        view[...] = vals.astype(view.dtype, copy=False)
+        return
+    np.copyto(view, vals, casting="unsafe")  # one pass, casting as astype would
 
 
 def _require_float(t, kernel: str):
@@ -72,7 +84,8 @@ class RandomMethods:
                                f"from={_fmt(from_)} > to={_fmt(to)}")
         g = R._gen(generator)
         return _fill(self, "UniformBackward0",
-                     lambda n, c, v: S.uniform(g, n, v.dtype, float(from_), float(to)))
+                     lambda n, c, v: S.uniform(g, n, v.dtype, float(from_), float(to),
+                                               out=_direct(v)))
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with samples from N(mean, std**2), torch's stream (blocked when contiguous)."""
@@ -81,7 +94,8 @@ class RandomMethods:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
         g = R._gen(generator)
         return _fill(self, "NormalBackward0",
-                     lambda n, c, v: S.normal(g, n, v.dtype, float(mean), float(std), c))
+                     lambda n, c, v: S.normal(g, n, v.dtype, float(mean), float(std), c,
+                                              out=_direct(v)))
 
     def bernoulli_(self, p=0.5, *, generator=None):
         """Fill with 0/1 draws: probability p (a number, or a tensor broadcast to self)."""
@@ -127,7 +141,7 @@ class RandomMethods:
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
         g = R._gen(generator)
         return _fill(self, "ExponentialBackward0",
-                     lambda n, c, v: S.exponential(g, n, float(lambd)))
+                     lambda n, c, v: S.exponential(g, n, float(lambd), v.dtype))
 
     def geometric_(self, p, *, generator=None):
         if not 0 < p < 1:
