@@ -81,6 +81,14 @@ def _convert(value):
             return getattr(ember, value.__name__)
         if module.startswith("torch"):
             return ember_object(module, value.__name__)
+    if isinstance(value, torch.nn.Module) and not any(True for _ in value.parameters()):
+        cls = ember_object(type(value).__module__, type(value).__name__)
+        module = cls.__new__(cls)
+        ember.nn.Module.__init__(module)
+        for k, v in vars(value).items():  # a parameter-free module's settings (norm, eps ...)
+            if not k.startswith("_"):
+                setattr(module, k, _convert(v))
+        return module
     if isinstance(value, (list, tuple)):
         return type(value)(_convert(v) for v in value)
     if isinstance(value, dict):

@@ -260,25 +260,86 @@ def _random_state(index: int | None = None):
 
 
 __all__ = [
+    "BFloat16Storage",
+    "BFloat16Tensor",
+    "BoolStorage",
+    "BoolTensor",
+    "ByteStorage",
+    "ByteTensor",
+    "CUDAGraph",
+    "CUDAPluggableAllocator",
+    "CharStorage",
+    "CharTensor",
+    "ComplexDoubleStorage",
+    "ComplexFloatStorage",
+    "CudaError",
+    "DeferredCudaCallError",
+    "DoubleStorage",
+    "DoubleTensor",
     "Event",
+    "ExternalStream",
+    "FloatStorage",
+    "FloatTensor",
+    "GreenContext",
+    "HalfStorage",
+    "HalfTensor",
+    "IntStorage",
+    "IntTensor",
+    "LongStorage",
+    "LongTensor",
+    "MemPool",
+    "ShortStorage",
+    "ShortTensor",
     "Stream",
     "StreamContext",
+    "caching_allocator_alloc",
+    "caching_allocator_delete",
+    "caching_allocator_disabled",
+    "caching_allocator_enable",
+    "can_device_access_peer",
+    "change_current_allocator",
+    "check_error",
+    "clock_rate",
+    "cudaStatus",
+    "cudart",
+    "current_blas_handle",
     "current_device",
+    "current_solver_handle",
     "current_stream",
+    "default_generators",
     "default_stream",
     "device",
     "device_count",
+    "device_memory_used",
     "device_of",
     "empty_cache",
+    "get_allocator_backend",
     "get_arch_list",
     "get_device_capability",
     "get_device_name",
     "get_device_properties",
+    "get_gencode_flags",
+    "get_per_process_memory_fraction",
+    "get_rng_state",
+    "get_rng_state_all",
+    "get_stream_from_external",
+    "get_sync_debug_mode",
+    "graph",
+    "graph_pool_handle",
+    "has_half",
+    "has_magma",
+    "host_memory_stats",
+    "host_memory_stats_as_nested_dict",
     "init",
     "initial_seed",
+    "ipc_collect",
     "is_available",
     "is_bf16_supported",
+    "is_current_stream_capturing",
     "is_initialized",
+    "is_tf32_supported",
+    "list_gpu_processes",
+    "make_graphed_callables",
     "manual_seed",
     "manual_seed_all",
     "max_memory_allocated",
@@ -288,21 +349,112 @@ __all__ = [
     "memory_allocated",
     "memory_cached",
     "memory_reserved",
+    "memory_snapshot",
     "memory_stats",
+    "memory_stats_as_nested_dict",
     "memory_summary",
+    "memory_usage",
+    "power_draw",
+    "reset_accumulated_host_memory_stats",
+    "reset_accumulated_memory_stats",
     "reset_max_memory_allocated",
+    "reset_max_memory_cached",
+    "reset_peak_host_memory_stats",
     "reset_peak_memory_stats",
     "seed",
     "seed_all",
     "set_device",
+    "set_per_process_memory_fraction",
+    "set_rng_state",
+    "set_rng_state_all",
+    "set_stream",
+    "set_sync_debug_mode",
     "stream",
     "synchronize",
+    "temperature",
+    "use_mem_pool",
+    "utilization",
 ]
 
 
-def __getattr__(name: str):
-    if name == "amp":  # torch.cuda.amp, loaded on first use so `import ember` stays light
-        import importlib
+# ---- the rest of torch.cuda's surface (see _cpu_build.py, _legacy.py and the submodules) -------
 
-        return importlib.import_module(".amp", __name__)
+from ._cpu_build import (
+    CudaError,
+    CUDAPluggableAllocator,
+    DeferredCudaCallError,
+    ExternalStream,
+    GreenContext,
+    MemPool,
+    caching_allocator_alloc,
+    caching_allocator_delete,
+    caching_allocator_disabled,
+    caching_allocator_enable,
+    can_device_access_peer,
+    change_current_allocator,
+    check_error,
+    clock_rate,
+    cudart,
+    cudaStatus,
+    current_blas_handle,
+    current_solver_handle,
+    default_generators,
+    device_memory_used,
+    get_allocator_backend,
+    get_gencode_flags,
+    get_per_process_memory_fraction,
+    get_stream_from_external,
+    get_sync_debug_mode,
+    has_half,
+    has_magma,
+    host_memory_stats,
+    host_memory_stats_as_nested_dict,
+    ipc_collect,
+    is_tf32_supported,
+    list_gpu_processes,
+    memory_snapshot,
+    memory_stats_as_nested_dict,
+    memory_usage,
+    power_draw,
+    reset_accumulated_host_memory_stats,
+    reset_accumulated_memory_stats,
+    reset_max_memory_cached,
+    reset_peak_host_memory_stats,
+    set_per_process_memory_fraction,
+    set_stream,
+    set_sync_debug_mode,
+    temperature,
+    use_mem_pool,
+    utilization,
+)
+from .graphs import (
+    CUDAGraph,
+    graph,
+    graph_pool_handle,
+    is_current_stream_capturing,
+    make_graphed_callables,
+)
+
+_SUBMODULES = ("amp", "gds", "graphs", "green_contexts", "jiterator", "nccl", "nvtx", "profiler",
+               "random", "sparse", "tunable")
+_FROM_RANDOM = ("get_rng_state", "get_rng_state_all", "set_rng_state", "set_rng_state_all")
+
+
+def __getattr__(name: str):
+    """The submodules load on first use (torch.cuda.amp among them) so `import ember` stays
+    light; the RNG-state functions come from cuda.random, which imports this package."""
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _FROM_RANDOM:
+        return getattr(importlib.import_module(".random", __name__), name)
+    if name in ("OutOfMemoryError", "AcceleratorError"):  # torch.cuda's are torch's own
+        import ember
+        return getattr(ember, name)
+    if name.endswith(("Tensor", "Storage")):  # the legacy types import Tensor: loaded late
+        legacy = importlib.import_module("._legacy", __name__)
+        table = legacy.DENSE if name.endswith("Tensor") else legacy.STORAGES
+        if name in table:
+            return table[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

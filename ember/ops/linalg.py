@@ -531,8 +531,12 @@ def tensordot(a, b, dims=2, out=None):
                                f"{len(da)} and {len(db)}")
         da = [d % max(na, 1) for d in da]
         db = [d % max(nb, 1) for d in db]
-    for i, j in zip(da, db):
-        if a._data.shape[i] != b._data.shape[j]:
+    for i, j in zip(da, db):  # a size-1 dim against a longer one: the longer side is summed
+        if a._data.shape[i] == 1 and b._data.shape[j] != 1:
+            b = b.sum(j, keepdim=True)
+        elif b._data.shape[j] == 1 and a._data.shape[i] != 1:
+            a = a.sum(i, keepdim=True)
+        elif a._data.shape[i] != b._data.shape[j]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size "
                                f"{a._data.shape[i]} in dim {i} and second has size "
                                f"{b._data.shape[j]} in dim {j}")

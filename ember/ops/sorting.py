@@ -17,6 +17,7 @@ from ..backend import array_module
 from . import _op
 from ._op import Op
 from ._output import _out
+from ._stl_order import _nth_element, _partial_sort, _quick_select, _std_sort
 from ._util import wrap_dim
 
 __all__ = ["argsort", "bucketize", "cummax", "cummin", "kthvalue", "median", "mode", "msort",
@@ -118,21 +119,29 @@ def _check_nonempty(name, x, axis) -> None:
 # ---- sort family ---------------------------------------------------------------------------------
 
 
-def _argsort(x, axis, descending):
-    """Stable argsort; descending keeps equal elements in input order, NaN counts as largest."""
+def _argsort(x, axis, descending, stable=True):
+    """argsort with torch's tie order: stable keeps equal elements in input order (NaN largest);
+    otherwise rows with ties replay torch's std::sort."""
     xp = array_module(x)
     if x.dtype == np.bool_:
         x = x.view(np.uint8)
     if not descending:
-        return xp.argsort(x, axis=axis, kind="stable")
-    n = x.shape[axis]
-    rev = xp.flip(x, axis)
-    idx = xp.flip(xp.argsort(rev, axis=axis, kind="stable"), axis)
-    return (n - 1) - idx
+        idx = xp.argsort(x, axis=axis, kind="stable")
+    else:
+        n = x.shape[axis]
+        idx = (n - 1) - xp.flip(xp.argsort(xp.flip(x, axis), axis=axis, kind="stable"), axis)
+    if stable:
+        return idx
+
+    def replay(vals, order):
+        _std_sort(order, _less(vals, descending))
+        return order
+    return _replay_rows(x, idx, axis, replay, _tied_rows(x, axis))
 
 
-def _top_indices(x, axis, largest, k):
-    """topk in O(n + k log k): partition, then order the k picks as a stable sort would."""
+def _top_indices(x, axis, largest, k, sorted_=True):
+    """topk's picks as torch orders them: partial_sort when k * 64 <= n, else nth_element (and
+    std::sort of the first k - 1 when sorted); replayed on rows where the order shows."""
     xp = array_module(x)
     xs = x.view(np.uint8) if x.dtype == np.bool_ else x
     n = x.shape[axis]
@@ -141,21 +150,38 @@ def _top_indices(x, axis, largest, k):
     sel = xp.take(part, xp.arange(n - k, n) if largest else xp.arange(k), axis=axis)
     sel = xp.sort(sel, axis=axis)  # equal values keep input order
     order = _argsort(xp.take_along_axis(xs, sel, axis), axis, largest)
-    return xp.take_along_axis(sel, order, axis)
+    fast = xp.take_along_axis(sel, order, axis)
+    partial = k * 64 <= n
+
+    def replay(vals, perm):
+        less = _less(vals, largest)
+        perm = list(range(n))
+        if partial:
+            _partial_sort(perm, k, less)
+        else:
+            _nth_element(perm, k - 1, less)
+            if sorted_:
+                head = perm[:k - 1]
+                _std_sort(head, less)
+                perm[:k - 1] = head
+        return perm[:k]
+    shows = _tied_rows(xs, axis)
+    if not (partial or sorted_):  # nth_element's unsorted head order always shows
+        shows = xp.ones_like(shows)
+    return _replay_rows(xs, fast, axis, replay, shows, k)
 
 
 class Sort(Op):
     non_differentiable = (1,)
 
     @staticmethod
-    def forward(ctx, x, axis, descending, k=None):
+    def forward(ctx, x, axis, descending, k=None, stable=True, sorted_=True):
         xp = array_module(x)
         x1 = _as_1d(x)
-        n = x1.shape[axis]
-        if k is not None and 0 < k < n:
-            idx = _top_indices(x1, axis, descending, k)
+        if k is not None and k > 0:
+            idx = _top_indices(x1, axis, descending, k, sorted_)
         else:
-            idx = _argsort(x1, axis, descending)
+            idx = _argsort(x1, axis, descending, stable)
             if k is not None:
                 idx = xp.take(idx, xp.arange(k), axis=axis)
         vals = xp.take_along_axis(x1, idx, axis)
@@ -168,7 +194,7 @@ class Sort(Op):
     @staticmethod
     def backward(ctx, grad, _):
         shape, axis = ctx.meta
-        return select_backward(grad, ctx.idx, axis, shape, True), None, None, None
+        return select_backward(grad, ctx.idx, axis, shape, True), None, None, None, None, None
 
 
 class Topk(Sort):
@@ -176,17 +202,18 @@ class Topk(Sort):
 
 
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
-    """Sorted values and their indices along `dim`; always stable, as PyTorch's CPU sort."""
+    """Sorted values and their indices along `dim`; equal elements in torch's order (input order
+    when stable, else where torch's CPU std::sort leaves them)."""
     axis = wrap_dim(dim, input.ndim)
-    return _sort_t(*Sort.apply(input, axis, descending))
+    return _sort_t(*Sort.apply(input, axis, descending, None, bool(stable)))
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
-    return sort(input, dim, descending).indices
+    return sort(input, dim, descending, stable).indices
 
 
 def msort(input):
-    return sort(input, 0).values
+    return sort(input, 0, stable=True).values
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
@@ -197,7 +224,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     n = input.shape[axis] if input.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
-    return _topk_t(*Topk.apply(input, axis, largest, k))
+    return _topk_t(*Topk.apply(input, axis, largest, k, True, bool(sorted)))
 
 
 # ---- order statistics selecting one element per slice ---------------------------------------
@@ -245,9 +272,14 @@ class Mode(_Select):
 
 
 def _pick_kth(k):
+    """kthvalue's pick: torch's quickselect (Numerical Recipes' select) where ties show."""
     def pick(x, axis):
-        idx = array_module(x).argsort(x, axis=axis, kind="stable")
-        return idx.take(k - 1, axis=axis)
+        fast = array_module(x).argsort(x, axis=axis, kind="stable").take([k - 1], axis=axis)
+
+        def replay(vals, perm):
+            _quick_select(vals, perm, k - 1)
+            return perm[k - 1:k]
+        return _replay_rows(x, fast, axis, replay, _tied_rows(x, axis), 1).squeeze(axis)
     return pick
 
 
@@ -276,7 +308,25 @@ def _pick_nanmedian(x, axis):
 
 
 def _pick_mode(x, axis):
-    """The most frequent value (smallest on ties) and its last occurrence, as PyTorch."""
+    """The most frequent value and an index of it, as torch: (value, index) pairs std::sorted
+    by value, then the first longest run's last element."""
+    fast = array_module(x).expand_dims(_pick_mode_fast(x, axis), axis)
+
+    def replay(vals, perm):
+        _std_sort(perm, lambda i, j: vals[i] < vals[j])
+        best, run, top = 0, 0, 0
+        for p, i in enumerate(perm):
+            run = run + 1 if p and vals[i] == vals[perm[p - 1]] else 1
+            if run > top:
+                best, top = i, run
+        return [best]
+    shows = array_module(x).ones(fast.size, dtype=bool)
+    return _replay_rows(x, fast, axis, replay, shows, 1).squeeze(axis)
+
+
+def _pick_mode_fast(x, axis):
+    """mode for rows torch's std::sort keeps in input order: the smallest most frequent value
+    and its last occurrence."""
     xp = array_module(x)
     xm = xp.moveaxis(x, axis, -1)
     idx = xp.argsort(xm, axis=-1, kind="stable")
@@ -524,111 +574,45 @@ def _row_less(a, b) -> bool:
     return False
 
 
-# ---- libstdc++'s std::sort, step for step ------------------------------------------------------
-# With NaN rows torch's comparator is not a strict weak order, so the order of the rows it returns
-# is whatever GCC's introsort makes of it; this replays that algorithm on a list of indices.
+# ---- replaying those algorithms on the rows where their tie order shows -------------------------
 
-_THRESHOLD = 16
+_REPLAY_BUDGET = 1 << 16  # elements per call; past it (slow in Python) ties keep input order
 
 
-def _std_sort(a: list, less) -> None:
-    n = len(a)
-    if n > 1:
-        _introsort_loop(a, 0, n, 2 * (n.bit_length() - 1), less)
-        _final_insertion_sort(a, 0, n, less)
+def _less(vals: list, descending: bool):
+    """torch's sort comparator: NaN after every number (before, when descending)."""
+    if descending:
+        return lambda i, j: vals[i] > vals[j] or (vals[i] != vals[i] and vals[j] == vals[j])
+    return lambda i, j: vals[i] < vals[j] or (vals[i] == vals[i] and vals[j] != vals[j])
 
 
-def _introsort_loop(a, first, last, depth, less) -> None:
-    while last - first > _THRESHOLD:
-        if depth == 0:
-            _heap_sort(a, first, last, less)
-            return
-        depth -= 1
-        mid = first + (last - first) // 2
-        _move_median_to_first(a, first, first + 1, mid, last - 1, less)
-        cut = _unguarded_partition(a, first + 1, last, first, less)
-        _introsort_loop(a, cut, last, depth, less)
-        last = cut
+def _tied_rows(x, axis):
+    """Per slice along `axis` (flattened): whether two of its elements compare equal."""
+    xp = array_module(x)
+    if x.size == 0:
+        return xp.zeros(0, dtype=bool)
+    rows = xp.moveaxis(x, axis, -1).reshape(-1, x.shape[axis])
+    s = xp.sort(rows, axis=-1)
+    tied = (s[:, 1:] == s[:, :-1]).any(axis=-1)
+    if rows.dtype.kind == "f":
+        tied |= xp.isnan(rows).sum(axis=-1) > 1
+    return tied
 
 
-def _move_median_to_first(a, result, i, j, k, less) -> None:
-    if less(a[i], a[j]):
-        m = j if less(a[j], a[k]) else k if less(a[i], a[k]) else i
-    else:
-        m = i if less(a[i], a[k]) else k if less(a[j], a[k]) else j
-    a[result], a[m] = a[m], a[result]
-
-
-def _unguarded_partition(a, first, last, pivot, less) -> int:
-    end = last
-    while True:
-        while first < end and less(a[first], a[pivot]):
-            first += 1
-        last -= 1
-        while last > pivot and less(a[pivot], a[last]):
-            last -= 1
-        if not first < last:
-            return first
-        a[first], a[last] = a[last], a[first]
-        first += 1
-
-
-def _heap_sort(a, first, last, less) -> None:
-    """std::partial_sort(first, last, last): make_heap, then pop_heap down to one element."""
-    n = last - first
-    for parent in range((n - 2) // 2, -1, -1):
-        _adjust_heap(a, first, parent, n, a[first + parent], less)
-    while last - first > 1:
-        last -= 1
-        value = a[last]
-        a[last] = a[first]
-        _adjust_heap(a, first, 0, last - first, value, less)
-
-
-def _adjust_heap(a, first, hole, n, value, less) -> None:
-    top = hole
-    child = hole
-    while child < (n - 1) // 2:
-        child = 2 * (child + 1)
-        if less(a[first + child], a[first + child - 1]):
-            child -= 1
-        a[first + hole] = a[first + child]
-        hole = child
-    if n % 2 == 0 and child == (n - 2) // 2:
-        child = 2 * (child + 1)
-        a[first + hole] = a[first + child - 1]
-        hole = child - 1
-    parent = (hole - 1) // 2
-    while hole > top and less(a[first + parent], value):
-        a[first + hole] = a[first + parent]
-        hole = parent
-        parent = (hole - 1) // 2
-    a[first + hole] = value
-
-
-def _final_insertion_sort(a, first, last, less) -> None:
-    if last - first > _THRESHOLD:
-        _insertion_sort(a, first, first + _THRESHOLD, less)
-        for i in range(first + _THRESHOLD, last):
-            _linear_insert(a, i, first, less)
-    else:
-        _insertion_sort(a, first, last, less)
-
-
-def _insertion_sort(a, first, last, less) -> None:
-    for i in range(first + 1, last):
-        if less(a[i], a[first]):
-            a[first:i + 1] = [a[i]] + a[first:i]
-        else:
-            _linear_insert(a, i, first, less)
-
-
-def _linear_insert(a, last, lowest, less) -> None:
-    value = a[last]
-    while last > lowest and less(value, a[last - 1]):
-        a[last] = a[last - 1]
-        last -= 1
-    a[last] = value
+def _replay_rows(x, fast, axis, replay, shows, k=None):
+    """`fast` (indices along `axis`), with the rows flagged in `shows` recomputed by
+    replay(values, list(range(n))) -> indices (within the budget)."""
+    n = x.shape[axis]
+    count = _int(shows.sum())
+    if not count or count * n > _REPLAY_BUDGET:
+        return fast
+    xp = array_module(fast)
+    rows = xp.moveaxis(x, axis, -1).reshape(-1, n)
+    out = xp.moveaxis(fast, axis, -1).copy()
+    flat = out.reshape(-1, out.shape[-1])
+    for r in xp.flatnonzero(shows).tolist():
+        flat[r] = xp.asarray(replay(rows[r].tolist(), list(range(n))))
+    return xp.moveaxis(out, -1, axis)
 
 
 # ---- searchsorted / bucketize: insertion points in sorted boundaries ---------------------------

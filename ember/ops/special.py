@@ -532,7 +532,8 @@ sinc_ = _make_inplace(sinc)
 def _no_grad_unary(name, kernel):
     def fn(input, *, out=None):
         x = _float_input(input)
-        y = _op._new_tensor(kernel(x._data).astype(x._data.dtype, copy=False))
+        xp = array_module(x._data)
+        y = _op._new_tensor(xp.asarray(kernel(x._data)).astype(x._data.dtype, copy=False))
         return y if out is None else _out(y, out)
 
     fn.__name__ = fn.__qualname__ = name

@@ -95,7 +95,8 @@ def frexp(input, *, out=None):
     if not input.dtype.is_floating_point:
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     m = FrexpOp.apply(input)
-    e = _op._new_tensor(array_module(input._data).frexp(input._data)[1].astype(np.int32))
+    xp = array_module(input._data)
+    e = _op._new_tensor(xp.asarray(xp.frexp(input._data)[1], dtype=np.int32))  # 0-d stays an array
     if out is not None:
         _out(m, out[0])
         _out(e, out[1])
@@ -151,7 +152,8 @@ def _no_grad_binary(name, fn, input, other, kinds, out, same_dtype=False):
     if same_dtype and input.dtype != other.dtype:
         raise RuntimeError(f"{name} is not yet implemented for tensors with different dtypes.")
     x, y = input._data.astype(d.np_dtype), other._data.astype(d.np_dtype)
-    return _out(_op._new_tensor(fn(array_module(x), x, y).astype(d.np_dtype, copy=False)), out)
+    xp = array_module(x)
+    return _out(_op._new_tensor(xp.asarray(fn(xp, x, y)).astype(d.np_dtype, copy=False)), out)
 
 
 def heaviside(input, values, *, out=None):

@@ -4,6 +4,7 @@ histogramdd (no gradient, as PyTorch)."""
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import warnings
 
@@ -338,6 +339,19 @@ def _range_of(xp, x, lo, hi):
     return lo, hi
 
 
+def _histogram_range(xp, x, range):
+    """torch.histogram's range: the given one or the data's (finite) min/max, [0, 1] for no
+    data; a range of one point is widened by 0.5 on each side (histc widens by 1)."""
+    if range is not None:
+        lo, hi = builtins.float(range[0]), builtins.float(range[1])
+    else:
+        finite = x[xp.isfinite(x)] if x.size else x
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    return lo, hi
+
+
 def histc(input, bins: int = 100, min: float = 0, max: float = 0, *, out=None):
     """A histogram of `bins` equal bins over [min, max] (elements outside are ignored)."""
     _check_hist_input("histogram_histc", input)
@@ -378,14 +392,12 @@ def histogram(input, bins, *, range=None, weight=None, density: bool = False, ou
         edges = bins._data.astype(x.dtype)
         idx = xp.searchsorted(edges, x, side="right") - 1
         last = len(edges) - 2
-        idx = xp.where(x == edges[-1], last, idx)
-        keep = (idx >= 0) & (idx <= last)
+        idx = xp.minimum(idx, last)  # the last edge itself: the last (closed) bin
+        keep = (idx >= 0) & (x >= edges[0]) & (x <= edges[-1])
         hist = xp.bincount(idx[keep], weights=None if w is None else w[keep].astype(np.float64),
                            minlength=last + 1)[:last + 1].astype(np.float64)
     else:
-        lo, hi = (0.0, 0.0) if range is None else (builtins.float(range[0]),
-                                                    builtins.float(range[1]))
-        lo, hi = _range_of(xp, x, lo, hi)
+        lo, hi = _histogram_range(xp, x, range)
         edges = xp.linspace(lo, hi, int(bins) + 1).astype(x.dtype)
         hist = _bin_counts(xp, x, lo, hi, int(bins), w).astype(np.float64)
     if density:
@@ -401,12 +413,39 @@ def histogramdd(input, bins, *, range=None, weight=None, density: bool = False):
     dims = x.shape[1]
     if isinstance(bins, int):
         bins = [bins] * dims
-    if range is not None:
-        range = [(range[2 * i], range[2 * i + 1]) for i in builtins.range(dims)]
-    if range is None and all(isinstance(b, int) for b in bins):  # PyTorch's empty-range widening
-        range = [_range_of(np, x[:, i], 0.0, 0.0) for i in builtins.range(dims)]
-    edges_in = [b._data.astype(np.float64) if _is_tensor(b) else b for b in bins]
+    pairs = [None if range is None else (range[2 * i], range[2 * i + 1])
+             for i in builtins.range(dims)]
+    if range is not None or all(isinstance(b, int) for b in bins):
+        range = [_histogram_range(np, x[:, i], pairs[i]) for i in builtins.range(dims)]
     w = None if weight is None else weight._data.reshape(-1).astype(np.float64)
-    hist, edges = np.histogramdd(x, bins=edges_in, range=range, weights=w, density=density)
     dt = input._data.dtype
-    return Histogramdd(_tensor(hist.astype(dt)), [_tensor(e.astype(dt)) for e in edges])
+    if any(_is_tensor(b) for b in bins):  # given edges, searched as given (even unsorted)
+        xp = array_module(x)
+        edges = [b._data.astype(dt).astype(x.dtype) if _is_tensor(b) else
+                 xp.linspace(*_histogram_range(xp, x[:, i], pairs[i]), b + 1)
+                 for i, b in enumerate(bins)]
+        hist = _counts_by_edges(x, edges, w)
+        if density:
+            volume = functools.reduce(xp.multiply.outer, [xp.diff(e) for e in edges])
+            hist = hist / (hist.sum() * volume)
+    else:
+        hist, edges = np.histogramdd(x, bins=bins, range=range, weights=w, density=density)
+    return Histogramdd(_tensor(hist.astype(dt)), tuple(_tensor(e.astype(dt)) for e in edges))
+
+
+def _counts_by_edges(x, edges, w):
+    """Counts (weight sums) of the points x (n, d) in the cells that `edges` cut: a point
+    counts when edges[0] <= x <= edges[-1] in every dim, the last bin closed."""
+    xp = array_module(x)
+    keep = xp.ones(len(x), dtype=bool)
+    cell = xp.zeros(len(x), dtype=np.int64)
+    sizes = [len(e) - 1 for e in edges]
+    for i, e in enumerate(edges):
+        v = x[:, i]
+        pos = xp.searchsorted(e, v, side="right") - 1
+        pos = xp.minimum(pos, sizes[i] - 1)  # the last edge itself: the last (closed) bin
+        keep &= (v >= e[0]) & (v <= e[-1]) & (pos >= 0)
+        cell = cell * sizes[i] + xp.maximum(pos, 0)
+    total = math.prod(sizes)
+    counts = xp.bincount(cell[keep], weights=None if w is None else w[keep], minlength=total)
+    return counts[:total].astype(x.dtype).reshape(sizes)

@@ -95,3 +95,24 @@ def test_errors(fn, shape):
 def test_zero_element_warns():
     with pytest.warns(UserWarning, match="zero-element"):
         ember.nn.init.kaiming_uniform_(ember.empty(0, 3))
+
+
+DEPRECATED = [("uniform", (3, 4), (-1.0, 1.0)), ("normal", (3, 4), ()), ("constant", (2,), (0.5,)),
+              ("eye", (2, 3), ()), ("dirac", (2, 2, 3), ()), ("xavier_uniform", (3, 4), ()),
+              ("xavier_normal", (3, 4), ()), ("kaiming_uniform", (3, 4), ()),
+              ("kaiming_normal", (3, 4), ()), ("orthogonal", (3, 4), ()), ("sparse", (4, 3), (0.5,))]
+
+
+@pytest.mark.parametrize("name,shape,args", DEPRECATED)
+def test_deprecated_aliases_warn_and_fill(name, shape, args):
+    results = []
+    for lib in (torch, ember):
+        lib.manual_seed(5)
+        t = lib.empty(shape)
+        with pytest.warns(FutureWarning) as rec:
+            out = getattr(lib.nn.init, name)(t, *args)
+        assert out is t and rec[0].filename == __file__
+        results.append((str(rec[0].message), to_numpy(out)))
+    assert results[0][0] == results[1][0]
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-5, atol=1e-6)
+    assert getattr(ember.nn.init, name).__name__ == name

@@ -23,7 +23,9 @@ from .convert_parameters import (
 
 _LAZY = {
     "fusion": None, "parametrizations": None, "parametrize": None, "prune": None,
-    "stateless": None,
+    "stateless": None, "memory_format": None,
+    "convert_conv2d_weight_memory_format": "memory_format",
+    "convert_conv3d_weight_memory_format": "memory_format",
     "fuse_conv_bn_eval": "fusion", "fuse_conv_bn_weights": "fusion",
     "fuse_linear_bn_eval": "fusion", "fuse_linear_bn_weights": "fusion", "skip_init": "init",
     "remove_spectral_norm": "_spectral_norm_hook", "spectral_norm": "_spectral_norm_hook",
@@ -43,6 +45,8 @@ __all__ = [
     "clip_grad_norm_",
     "clip_grad_value_",
     "clip_grads_with_norm_",
+    "convert_conv2d_weight_memory_format",
+    "convert_conv3d_weight_memory_format",
     "fuse_conv_bn_eval",
     "fuse_conv_bn_weights",
     "fuse_linear_bn_eval",

@@ -19,8 +19,9 @@ import numpy as np
 
 from ..._mt19937 import default_generator
 from ..._tensor import Tensor, _rebuild
-from . import _channel, _shared
+from . import _channel, _shared, graph_settings
 from ._fetch import _create_fetcher
+from .datapipes.datapipe import IterDataPipe
 
 __all__ = ["WorkerInfo", "get_worker_info"]
 
@@ -183,6 +184,8 @@ def _worker_loop(is_iterable, dataset, index_queue, result_conn, done_event, aut
         init_exception = None
         fetcher = None
         try:
+            if isinstance(dataset, IterDataPipe):  # each worker keeps its share of the samples
+                graph_settings.apply_sharding(dataset, num_workers, worker_id)
             if init_fn is not None:
                 init_fn(worker_id)
             fetcher = _create_fetcher(is_iterable, dataset, auto_collation, collate_fn,

@@ -20,11 +20,13 @@ import warnings
 import weakref
 
 from ..._dtype import int64
+from ..._mt19937 import Generator
 from ...ops.creation import empty
-from . import _channel, _shared, _worker
+from . import _channel, _shared, _worker, graph_settings
 from ._collate import default_collate, default_convert
 from ._fetch import _create_fetcher
 from ._worker import ExceptionWrapper, get_worker_info
+from .datapipes.datapipe import IterDataPipe
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
@@ -283,6 +285,9 @@ class _BaseDataLoaderIter:
         self._timeout = loader.timeout
         self._collate_fn = loader.collate_fn
         self._sampler_iter = iter(self._index_sampler)
+        if isinstance(self._dataset, IterDataPipe):  # torch's shared seed for the shufflers
+            shared = int(empty((), dtype=int64).random_(generator=loader.generator).item())
+            graph_settings.apply_random_seed(self._dataset, Generator().manual_seed(shared))
         self._base_seed = int(empty((), dtype=int64).random_(generator=loader.generator).item())
         self._persistent_workers = loader.persistent_workers
         self._num_yielded = 0
@@ -392,6 +397,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 
     def __init__(self, loader) -> None:
         super().__init__(loader)
+        if isinstance(self._dataset, IterDataPipe):  # torch draws one more seed here
+            empty((), dtype=int64).random_(generator=loader.generator)
         self._prefetch_factor = loader.prefetch_factor
         self._in_order = loader.in_order
         if self._prefetch_factor <= 0:
