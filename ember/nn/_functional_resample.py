@@ -13,6 +13,7 @@ from ..ops.creation import linspace as _linspace
 from ..ops.creation import ones as _ones
 from ..ops.creation import tensor as _tensor
 from ..ops.creation import zeros as _zeros
+from ..ops.grid_sample3d import grid_sampler_3d
 from ..ops.rearrange import meshgrid as _meshgrid
 from ..ops.shape import stack as _stack
 from ._functional_pool import _ntuple, adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
@@ -380,6 +381,10 @@ class _ZeroGradTo(Function):
         return grad, _zeros(ctx.shape, dtype=ctx.dtype)
 
 
+_GRID_MODES = {"bilinear": 0, "nearest": 1}  # ATen's integer codes, as grid_sampler_3d takes
+_GRID_PADDINGS = {"zeros": 0, "border": 1, "reflection": 2}
+
+
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
                 align_corners: bool | None = None) -> Tensor:
     """Sample 4-D `input` (N, C, H, W) at the normalised (x, y) points of `grid` (N, Ho, Wo, 2),
@@ -393,9 +398,13 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
         align_corners = False
+    if input.dim() == 5 and mode != "bicubic":  # volumetric: trilinear or nearest
+        return grid_sampler_3d(input, grid, _GRID_MODES[mode], _GRID_PADDINGS[padding_mode],
+                               align_corners)
     if input.dim() != 4 or mode == "bicubic":
-        raise NotImplementedError(f"ember's grid_sample samples 4-D inputs in 'bilinear' or "
-                                  f"'nearest' mode; got a {input.dim()}-D input in '{mode}' mode")
+        raise NotImplementedError(f"ember's grid_sample samples 4-D and 5-D inputs in 'bilinear' "
+                                  f"or 'nearest' mode; got a {input.dim()}-D input in '{mode}' "
+                                  "mode")
     if grid.dim() != 4 or grid.shape[-1] != 2 or grid.shape[0] != input.shape[0]:
         raise RuntimeError(f"grid_sampler(): expected grid to have size 2 in last dimension and "
                            f"the same batch size as input, but got grid with sizes "

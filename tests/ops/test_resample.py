@@ -228,6 +228,16 @@ def test_grid_sample(mode, padding_mode, align_corners):
     check(f, inputs=[x.astype(np.float64), _grid((2, 2, 3, 2), seed=3).astype(np.float64)])
 
 
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+def test_grid_sample_volumetric(mode, padding_mode):
+    """5-D input through F.grid_sample: trilinear or nearest, values and both gradients."""
+    x = np.random.default_rng(2).standard_normal((1, 2, 3, 4, 5)).astype(np.float32)
+    check(lambda lib, x, g: lib.nn.functional.grid_sample(
+        x, g, mode=mode, padding_mode=padding_mode, align_corners=False),
+        inputs=[x, _grid((1, 2, 3, 2, 3), seed=4)])
+
+
 def test_grid_sample_errors_and_warning():
     f = lambda **kw: lambda lib, x, g: lib.nn.functional.grid_sample(x, g, align_corners=False,
                                                                      **kw)
