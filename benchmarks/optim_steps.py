@@ -1,5 +1,6 @@
-"""Optimizer steps: the per-step cost of Adam over a ResNet-18's parameters and of SGD with
-momentum over many small tensors (pure per-parameter overhead).
+"""Optimizer steps: the per-step cost of Adam and of SGD with momentum over a ResNet-18's
+parameters (memory-bound whole-buffer passes), and of SGD/AdamW over many small tensors (pure
+per-parameter overhead).
 
 Each `bench_<name>(torch)` gets the framework module, sets up, and returns the callable to time.
 Run with `python -m benchmarks.run benchmarks.optim_steps`.
@@ -34,6 +35,13 @@ def bench_adam_step_resnet18_params(torch):
     """Adam(lr=1e-3).step() over ResNet-18's 62 parameter tensors (11.7M floats), grads fixed."""
     opt = torch.optim.Adam(_params_with_grads(torch, _resnet18_shapes()), lr=1e-3)
     opt.step()  # state created outside the timed region
+    return opt.step
+
+
+def bench_sgd_momentum_step_resnet18_params(torch):
+    """SGD(lr=0.01, momentum=0.9).step() over ResNet-18's 62 parameter tensors, grads fixed."""
+    opt = torch.optim.SGD(_params_with_grads(torch, _resnet18_shapes()), lr=0.01, momentum=0.9)
+    opt.step()
     return opt.step
 
 

@@ -15,6 +15,8 @@ class Adadelta(Optimizer):
     u <- rho u + (1 - rho) d^2;  p <- p - lr d.
     """
 
+    _elementwise_rule = True
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
                  capturable=False, maximize=False, differentiable=False) -> None:
         _check_hyper(lr, rho=rho, eps=eps, weight_decay=weight_decay)

@@ -20,6 +20,8 @@ __all__ = ["Adagrad"]
 class Adagrad(Optimizer):
     """s <- s + g^2;  p <- p - lr / (1 + (t - 1) lr_decay) * g / (sqrt(s) + eps)."""
 
+    _elementwise_rule = True
+
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, foreach=None, *, maximize=False, differentiable=False,
                  fused=None) -> None:

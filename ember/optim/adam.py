@@ -26,6 +26,7 @@ class Adam(Optimizer):
     p <- p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)  (v: running max if amsgrad).
     """
 
+    _elementwise_rule = True
     _rule_applies_shared_steps = True  # maximize and weight decay chunk by chunk, in cache
     _group_fallbacks: ClassVar[dict] = {
         "amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
@@ -99,7 +100,7 @@ def _adam_rule(xp, p, g, m, v, vmax, t, t2, h, weight1, bias_correction2_sqrt,
     _addcdiv(xp, p, m, denom, neg_step_size, t2)
 
 
-_CHUNK = 1 << 15  # elements per chunk: the dozen passes of a rule stay in cache
+_CHUNK = 1 << 16  # elements per chunk: the dozen passes of a rule stay in cache (L2/L3)
 
 
 def _chunked(opt, rule, arrays, *scalars) -> None:

@@ -5,11 +5,12 @@ under grad mode, gathers each group's parameters that have a gradient, creates t
 with the subclass's `_init_state`, reads the group's hyper-parameters once by name (`_hyper`), and
 per parameter counts the step, negates the gradient to maximize, applies weight decay, then calls
 the subclass's `_rule`, which changes the backend arrays in place (no autograd involved).
+For an elementwise rule the group's state lives in flat buffers and the rule runs over few large
+segments instead of once per parameter (_flat.py); large groups spread over worker threads.
 """
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import warnings
 from collections import OrderedDict, defaultdict
@@ -22,18 +23,20 @@ import numpy as np
 
 from .. import _dtype as _dt
 from .._tensor import Tensor, _new_tensor
+from .._threads import get_num_threads
 from .._typename import typename as _typename
 from ..autograd.grad_mode import enable_grad
 from ..backend import array_module
 from ..utils.hooks import RemovableHandle
+from . import _flat
 
 __all__ = ["Optimizer", "register_optimizer_step_post_hook", "register_optimizer_step_pre_hook"]
 
 _global_optimizer_pre_hooks: OrderedDict = OrderedDict()
 _global_optimizer_post_hooks: OrderedDict = OrderedDict()
 _PARALLEL_MIN_NUMEL = 1 << 20  # below ~1M elements a step is overhead-bound: one thread
-_WORKERS = min(os.cpu_count() or 1, 8)
-_pool = None  # the worker threads, started on the first large step
+_MAX_WORKERS = 8
+_pools: dict = {}  # worker count -> its thread pool, started on the first large step
 
 
 class _RequiredParameter:
@@ -449,14 +452,48 @@ class Optimizer:
                 loss = closure()
         for group in self.param_groups:
             params = group["params"]
-            if (_WORKERS > 1 and len(params) > 1 and params[0]._data.__class__ is np.ndarray
+            threads = 1
+            if (len(params) > 1 and params[0]._data.__class__ is np.ndarray
                     and self._numel(params) >= _PARALLEL_MIN_NUMEL):
-                self._update_on_threads(group, params)
+                threads = min(get_num_threads(), len(params), _MAX_WORKERS)
+            plan = None
+            if len(params) > 1 and self._flat_state(group):
+                plan = _flat.plan_for(self, group, params)
+            if plan is not None:
+                self._update_flat(group, plan, threads)
+            elif threads > 1:
+                self._update_on_threads(group, params, threads)
             else:
                 self._update(group, params)
         return loss
 
-    def _update_on_threads(self, group: dict, params: list) -> None:
+    def _update_flat(self, group: dict, plan, threads: int) -> None:
+        """`_update` over a group's flat plan (see _flat.py): one step count for all, then the
+        rule once per segment, segments shared among `threads` workers."""
+        h = self._hyper(group)
+        shared = None
+        if not self._rule_applies_shared_steps and (
+                h.maximize or h.decay is not None or h.l2 != 0):
+            shared = _shared_steps
+        if plan.steps is not None:
+            plan.steps += 1
+        for p in plan.params:
+            p._vbox[0] += 1  # an in-place change, as PyTorch's add_
+        segments = plan.segments
+        run = _flat.run_segment
+        if threads > 1 and len(segments) > 1:
+            shares = _balanced(segments, threads, _segment_size)
+            futures = [_workers(threads).submit(_run_all, run, self, h, shared, share)
+                       for share in shares]
+            for f in futures:
+                f.result()
+        else:
+            for seg in segments:
+                run(self, h, shared, seg)
+        if plan.unborn:
+            _flat.install(plan)
+
+    def _update_on_threads(self, group: dict, params: list, threads: int) -> None:
         """`_update` on worker threads, each taking a share of the parameters balanced by size
         (NumPy releases the GIL inside its loops; every parameter's update is independent, so
         the result is the same bit for bit). States are created here first, in order."""
@@ -466,17 +503,9 @@ class Optimizer:
                 s = self._init_state(group, p)
                 if s is not None:
                     self.state[p] = s
-        global _pool
-        if _pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            _pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="ember-optim")
-        shares = [[[], 0] for _ in range(min(_WORKERS, len(params)))]
-        for p in sorted(params, key=_size, reverse=True):
-            share = min(shares, key=_share_size)  # largest first into the lightest share
-            share[0].append(p)
-            share[1] += p._data.size
-        futures = [_pool.submit(self._update, group, share) for share, _ in shares if share]
+        pool = _workers(threads)
+        futures = [pool.submit(self._update, group, share)
+                   for share in _balanced(params, threads, _size)]
         for f in futures:
             f.result()
 
@@ -501,10 +530,15 @@ class Optimizer:
     _counts_steps = True  # state['step'] += 1 before each rule (SGD keeps no step)
     _group_fallbacks: ClassVar[dict] = {}  # __setstate__ fills these into a group lacking them
     _rule_applies_shared_steps = False  # True: the rule calls _shared_steps (chunk by chunk)
+    _elementwise_rule = False  # True: each element's update reads only that element's state
 
     def _init_state(self, group: dict, p: Tensor):
         """The fresh state dict of a parameter (None: the algorithm keeps no state for it)."""
         raise NotImplementedError
+
+    def _flat_state(self, group: dict) -> bool:
+        """True: the group's state lives in flat buffers and steps run on them (_flat.py)."""
+        return self._elementwise_rule
 
     def _hyper(self, group: dict) -> _Hyper:
         """The group's hyper-parameters by name, read once per step (a Tensor lr as a NumPy
@@ -552,6 +586,36 @@ class Optimizer:
 
 
 Optimizer.step = _hooked_step(Optimizer.step)
+
+
+def _workers(n: int):
+    """The thread pool of `n` workers (NumPy releases the GIL inside its loops)."""
+    pool = _pools.get(n)
+    if pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = _pools[n] = ThreadPoolExecutor(n, thread_name_prefix="ember-optim")
+    return pool
+
+
+def _balanced(items: list, n: int, size) -> list:
+    """`items` cut into at most `n` shares of about equal total size (largest first into the
+    lightest share)."""
+    shares = [[[], 0] for _ in range(min(n, len(items)))]
+    for item in sorted(items, key=size, reverse=True):
+        share = min(shares, key=_share_size)
+        share[0].append(item)
+        share[1] += size(item)
+    return [share for share, _ in shares if share]
+
+
+def _run_all(run, opt, h, shared, segments) -> None:
+    for seg in segments:
+        run(opt, h, shared, seg)
+
+
+def _segment_size(seg) -> int:
+    return seg.size
 
 
 def _share_size(share) -> int:

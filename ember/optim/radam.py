@@ -15,6 +15,8 @@ class RAdam(Optimizer):
     p <- p - lr m_hat r_t sqrt(1 - b2^t) / (sqrt(v) + eps) if rho_t > 5, else p - lr m_hat.
     """
 
+    _elementwise_rule = True
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False,
                  capturable=False, differentiable=False) -> None:

@@ -15,6 +15,8 @@ class RMSprop(Optimizer):
     b <- m b + g / d, p <- p - lr b (momentum > 0), else p <- p - lr g / d.
     """
 
+    _elementwise_rule = True
+
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,
                  differentiable=False) -> None:

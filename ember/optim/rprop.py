@@ -22,6 +22,8 @@ class Rprop(Optimizer):
     g <- 0 where f = eta-;  p <- p - sign(g) s;  g_prev <- g.
     """
 
+    _elementwise_rule = True
+
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
                  capturable=False, foreach=None, maximize=False,
                  differentiable=False) -> None:

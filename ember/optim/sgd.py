@@ -16,6 +16,7 @@ class SGD(Optimizer):
     """
 
     _counts_steps = False
+    _elementwise_rule = True
     _group_fallbacks: ClassVar[dict] = {
         "nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
         "fused": False}
@@ -35,6 +36,9 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
         _check_fused(fused, differentiable, foreach)
 
+    def _flat_state(self, group):
+        return group["momentum"] != 0  # without momentum there is no state to keep flat
+
     def _init_state(self, group, p):
         return {"momentum_buffer": None} if group["momentum"] != 0 else None
 
@@ -45,9 +49,44 @@ class SGD(Optimizer):
             if buf_t is None:
                 buf = array_module(p).array(g)  # a copy; an array even when g is 0-d
                 s["momentum_buffer"] = _new_tensor(buf)
+            elif (p.size >= _SCRATCH_FROM and p.flags.c_contiguous
+                  and buf_t._data.flags.c_contiguous):
+                _chunked_momentum(self, p, g, buf_t._data, h)
+                return
             else:
                 buf = buf_t._data
                 buf *= momentum
                 buf += g if h.dampening == 0 else (1 - h.dampening) * g
             g = g + momentum * buf if h.nesterov else buf
         p -= h.lr * g
+
+
+_SCRATCH_FROM = 1 << 19  # past L2 (2 MB of float32): chunks with a small reused scratch, no
+_CHUNK = 1 << 17  # allocation or page faults per step (-20% there); below, whole arrays are
+# faster (a 200K-element weight in cache), and 32K-element chunks cost 10%
+
+
+def _chunked_momentum(opt, p, g, buf, h) -> None:
+    """`_momentum_rule` over a large contiguous parameter in chunks, with a chunk-sized scratch."""
+    xp = array_module(p)
+    flat_p, flat_g, flat_b = p.reshape(-1), g.reshape(-1), buf.reshape(-1)
+    t = opt._work(flat_p[:_CHUNK])
+    for i in range(0, flat_p.size, _CHUNK):
+        j = i + _CHUNK
+        _momentum_rule(xp, flat_p[i:j], flat_g[i:j], flat_b[i:j], t[:flat_p[i:j].size], h)
+
+
+def _momentum_rule(xp, p, g, buf, t, h) -> None:
+    """The momentum step of (a chunk of) a parameter in place, rounded as `_rule`; `t` is
+    scratch."""
+    buf *= h.momentum
+    if h.dampening == 0:
+        buf += g
+    else:
+        buf += xp.multiply(g, 1 - h.dampening, out=t)
+    if h.nesterov:  # g + m b
+        g = xp.add(g, xp.multiply(buf, h.momentum, out=t), out=t)
+    else:
+        g = buf
+    xp.multiply(g, h.lr, out=t)
+    p -= t
