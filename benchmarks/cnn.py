@@ -1,5 +1,6 @@
-"""Convolutional workloads: conv2d 3x3 64->64 forward and forward+backward on 32x64x56x56, and a
-LeNet-5 training step on 64x1x28x28 (fwd + bwd + hand-written SGD).
+"""Convolutional workloads: conv2d 3x3 64->64 forward and forward+backward on 32x64x56x56, a
+strided 3x3, a MobileNet-v2 block stack (1x1 and depthwise convs) and a LeNet-5 training step on
+64x1x28x28 (fwd + bwd + hand-written SGD).
 
     python -m benchmarks.run benchmarks.cnn
 """
@@ -45,6 +46,29 @@ def bench_conv3x3_stride2_fwd_bwd(torch):
     def step():
         x.grad = w.grad = None
         conv2d(x, w, None, stride=2, padding=1).backward(up)
+    return step
+
+
+def bench_mobilenet_blocks_fwd_bwd(torch):
+    """Three MobileNet-v2 inverted residual blocks (1x1 expand 32->192, depthwise 3x3, 1x1 project
+    192->32, ReLU6, residual) on 16x32x28x28: forward + backward to input and weights."""
+    F = torch.nn.functional
+    x = _uniform(torch, (16, 32, 28, 28)).requires_grad_(True)
+    ws = [[_uniform(torch, shape, 10 * i + j, 0.1).requires_grad_(True) for j, shape in
+           enumerate([(192, 32, 1, 1), (192, 1, 3, 3), (32, 192, 1, 1)])] for i in range(3)]
+    up = _uniform(torch, (16, 32, 28, 28), 3)
+
+    def step():
+        x.grad = None
+        for block in ws:
+            for w in block:
+                w.grad = None
+        h = x
+        for expand, depthwise, project in ws:
+            t = F.relu6(F.conv2d(h, expand))
+            t = F.relu6(F.conv2d(t, depthwise, padding=1, groups=192))
+            h = h + F.conv2d(t, project)
+        h.backward(up)
     return step
 
 

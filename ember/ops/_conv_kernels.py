@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 from numpy.lib.stride_tricks import as_strided as _as_strided
 
-_COLS_BUDGET = 1 << 24  # bytes of columns per batch chunk: cache-sized copies, big enough GEMMs
+_COLS_BUDGET = 1 << 22  # bytes of columns per batch chunk: cache-sized copies, big enough GEMMs
 
 
 def _prod(shape) -> int:
@@ -40,8 +40,7 @@ def _rows(a):
 
 
 def _step(g, n: int, c: int, itemsize: int) -> int:
-    per = max(_prod(g.out_sp) * _prod(g.ksize) * c * itemsize, 1)
-    return max(1, min(n, _COLS_BUDGET // per))
+    return g.chunk(n, _prod(g.ksize) * c, itemsize, _COLS_BUDGET)
 
 
 def _fill_cols(cols, xcl, g, i: int, m: int) -> None:

@@ -3,8 +3,10 @@
 Three ops share one geometry (`_Geom`): `Convolution` (x, w -> y), its adjoint in x
 `ConvTranspose` (g, w -> x-shaped) and its adjoint in w `ConvWeight` (x, g -> w-shaped). Each one's
 backward is written with the other two, so second derivatives work to any order. Large column
-copies are split over threads by channel (NumPy releases the GIL while copying). The gradients of
-wide ungrouped convs go through the channels-last kernels of ember.ops._conv_kernels instead.
+copies are split over threads by channel (NumPy releases the GIL while copying). The faster kernels
+sit beside the im2col path, each picked per geometry by ember.ops._conv_plan: Winograd for stride-1
+3x3 (_conv_winograd), channels-last views for depthwise (_conv_depthwise), channels-last columns
+for the gradients of wide ungrouped convs (_conv_kernels), per-image GEMMs for 1x1 weight grads.
 nn.functional checks the arguments and computes the geometry; `conv`/`conv_transpose` compute.
 """
 from __future__ import annotations
@@ -15,14 +17,19 @@ import os
 import numpy as np
 
 from ..backend import array_module
+from . import _conv_depthwise as _dw
 from . import _conv_kernels as _cl
+from . import _conv_plan as _plan
+from . import _conv_winograd as _wino
 from . import creation as _creation
 from ._op import Op
 
 __all__ = ["conv", "conv_transpose"]
 
 _ndarray = np.ndarray
-_COLS_BUDGET = 1 << 25  # bytes of im2col columns per batch chunk: big GEMMs, bounded memory
+_COLS_BUDGET = 1 << 22  # bytes of im2col columns per batch chunk: cache-sized copies (1.2-1.3x
+# faster than 32 MB on large images) ...
+_MIN_COLUMNS = 1024  # ... but at least this many GEMM columns (small images: few, wide GEMMs)
 _PARALLEL_BYTES = 1 << 23  # copies above this size are split over threads by channel
 _THREADS = min(8, os.cpu_count() or 1)
 _POOL = None
@@ -61,10 +68,12 @@ class _Geom:
             yield off, tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in
                              zip(off, self.dilation, self.stride, self.out_sp))
 
-    def chunk(self, n: int, rows: int, itemsize: int) -> int:
-        """Images per im2col chunk: keeps the column buffer near _COLS_BUDGET bytes."""
-        per = max(rows * _prod(self.out_sp) * itemsize, 1)
-        return max(1, min(n, _COLS_BUDGET // per))
+    def chunk(self, n: int, rows: int, itemsize: int, budget: int = 0) -> int:
+        """Images per im2col chunk: keeps the column buffer near the budget (_COLS_BUDGET
+        bytes), unless that leaves the GEMM fewer than _MIN_COLUMNS columns."""
+        lsp = max(_prod(self.out_sp), 1)
+        per = max(rows * lsp * itemsize, 1)
+        return max(1, min(n, max((budget or _COLS_BUDGET) // per, -(-_MIN_COLUMNS // lsp))))
 
 
 def _prod(shape) -> int:
@@ -147,6 +156,11 @@ def _channels_first(a, groups: int, xp):
 
 def _conv_arrays(x, w, g: _Geom):
     """y[n, o] = sum over (c, k) of w[o, c, k] * x[n, c, tap k]: grouped GEMMs per batch chunk."""
+    m = _plan.forward_tile(x, w, g)
+    if m:
+        return _wino.conv3x3(x, w, g.lo, g.out_sp, m)
+    if _plan.depthwise(x, w, g, x.shape[1], w.shape[0]):
+        return _dw.conv_forward(x, w, g)
     xp = array_module(x)
     n, c = x.shape[:2]
     o = w.shape[0]
@@ -168,6 +182,12 @@ def _conv_arrays(x, w, g: _Geom):
 
 def _conv_transpose_arrays(gy, w, g: _Geom):
     """Adjoint of _conv_arrays in x: columns W^T @ gy, scattered back by _col2im."""
+    m = _plan.transpose_tile(gy, w, g)
+    if m:  # stride 1: a conv of gy with the flipped, transposed kernel
+        flipped = w.swapaxes(0, 1)[:, :, ::-1, ::-1]
+        return _wino.conv3x3(gy, flipped, tuple(2 - p for p in g.lo), g.in_sp, m)
+    if _plan.depthwise(gy, w, g, w.shape[1] * g.groups, w.shape[0]):
+        return _dw.conv_transpose(gy, w, g)
     if _channels_last(gy, w, g) and not g.is_pointwise():
         return _cl.conv_transpose(gy, w, g)
     xp = array_module(gy)
@@ -195,6 +215,13 @@ def _conv_transpose_arrays(gy, w, g: _Geom):
 
 def _conv_weight_arrays(x, gy, g: _Geom):
     """Adjoint of _conv_arrays in w: gw[o, c, k] = sum over n and positions of gy * x at tap k."""
+    m = _plan.weight_tile(x, gy, g)
+    if m:
+        return _wino.conv3x3_weight(x, gy, g.lo, m)
+    if _plan.depthwise(x, gy, g, x.shape[1], gy.shape[1]):
+        return _dw.conv_weight(x, gy, g)
+    if _plan.pointwise_weight_per_image(x, gy, g):
+        return _pointwise_weight(x, gy)
     if _channels_last(x, gy, g):
         return _cl.conv_weight(x, gy, g)
     xp = array_module(x)
@@ -214,6 +241,20 @@ def _conv_weight_arrays(x, gy, g: _Geom):
             # latter when O is small (LeNet's 6 output channels)
             gw[j] += xp.dot(cols[j], gyc[j].T).T
     return gw.reshape((o, c // groups) + g.ksize)
+
+
+def _pointwise_weight(x, gy):
+    """Weight gradient of a 1x1 stride-1 conv: sum over images of (O, L) @ (L, C), the larger of
+    O and C as the GEMM's rows (OpenBLAS is slow when they are few), no layout copies."""
+    n, c = x.shape[:2]
+    o = gy.shape[1]
+    xs, gs = x.reshape(n, c, -1), gy.reshape(n, o, -1)
+    a, b = (gs, xs) if o >= c else (xs, gs)
+    acc = a[0] @ b[0].T
+    for i in range(1, n):
+        acc += a[i] @ b[i].T
+    gw = acc if o >= c else acc.T
+    return np.ascontiguousarray(gw).reshape((o, c) + (1,) * (x.ndim - 2))
 
 
 # ---- the three Ops: each one's backward is written with the other two ---------------------------

@@ -258,6 +258,7 @@ def test_conv_batch_chunks(monkeypatch, budget):
     from ember.ops import conv as conv_ops
 
     monkeypatch.setattr(conv_ops, "_COLS_BUDGET", budget)
+    monkeypatch.setattr(conv_ops, "_MIN_COLUMNS", 1)
     check(_conv_fn(2, True, {"padding": 1, "stride": (1, 2), "groups": 2}),
           shapes=[(5, 4, 9, 9), (6, 2, 3, 3), (6,)], grad2=True)
     check(_transpose_fn(2, True, {"stride": 2, "output_padding": 1}),
@@ -277,3 +278,15 @@ def test_conv1d_conv3d_wide_channels():
           shapes=[(2, 32, 9), (32, 32, 3)], dtype="float64", grad2=True)
     check(lambda lib, x, w: lib.nn.functional.conv3d(x, w, padding=1, stride=2),
           shapes=[(1, 32, 4, 5, 4), (32, 32, 3, 3, 3)], dtype="float64")
+
+
+@pytest.mark.parametrize("kw", [{"padding": 1}, {"stride": 2, "padding": 1}])
+def test_conv2d_channels_last_chunks(monkeypatch, kw):
+    """The channels-last gradient kernels over several batch chunks."""
+    from ember.ops import _conv_kernels
+    from ember.ops import conv as conv_ops
+
+    monkeypatch.setattr(_conv_kernels, "_COLS_BUDGET", 1)
+    monkeypatch.setattr(conv_ops, "_MIN_COLUMNS", 1)
+    check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kw),
+          shapes=[(3, 32, 5, 6), (32, 32, 3, 3)], dtype="float64")
