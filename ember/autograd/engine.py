@@ -7,6 +7,8 @@ starts at a GraphRoot node whose outputs are the gradients passed in.
 """
 from __future__ import annotations
 
+from sys import getrefcount
+
 from ..backend import array_module
 from . import anomaly, grad_mode
 from . import node as _node
@@ -157,6 +159,7 @@ def run_backward(tensors, grad_tensors, retain_graph: bool, create_graph: bool,
                     if child not in pending:  # every path into it carried no gradient
                         pending[child] = [None] * child._n_out
                     ready.append(child)
+            g = None  # the loop's last gradient: a leaf must see only its pending list hold it
     if inputs is not None and accumulate:  # backward(inputs=[non-leaf]) fills its .grad too
         for x, g in zip(inputs, captured):
             if x._grad_fn is not None and not x._retains_grad:
@@ -246,16 +249,53 @@ def _run_post_accumulate_hooks(t, hooks: list) -> None:
 
 
 def _accumulate(t, g, create_graph: bool) -> None:
-    """PyTorch's AccumulateGrad: first gradient is stored (copied), later ones are added."""
+    """PyTorch's AccumulateGrad: the first gradient is stored (stolen when nothing else holds
+    it, else copied), later ones are added."""
     if g is None:
         return
+    fresh = False
     if g._data.dtype != t._data.dtype:
         g = g.to(t.dtype)
+        fresh = True
     old = t._grad
-    if old is None:  # a copy (the same gradient may also flow elsewhere), as detach().clone()
-        t._grad = g if create_graph else _node.new_tensor(g._data.copy())
+    if old is None:
+        if create_graph:
+            t._grad = g
+        elif fresh or _sole_owner(g):  # torch steals such a gradient too: no copy
+            t._grad = _node.new_tensor(g._data)
+        else:  # the same gradient may also flow elsewhere: a copy, as detach().clone()
+            t._grad = _node.new_tensor(g._data.copy())
     elif create_graph or old._requires_grad:
         t._grad = old + g
     else:
         old._data += g._data
         old._vbox[0] += 1
+
+
+def _sole_owner(g) -> bool:
+    """Whether only the engine's pending list holds gradient `g`, and only `g` its array, which
+    owns plain writable memory (reference counts as measured by _sole_refs)."""
+    d = g._data
+    if d.base is not None or getrefcount(g) > _SOLE_REFS[0] or getrefcount(d) > _SOLE_REFS[1]:
+        return False
+    flags = d.flags  # (NumPy's flags object holds a reference to d: counted above, not here)
+    return flags.c_contiguous and getattr(flags, "writeable", True)
+
+
+def _sole_refs() -> tuple:
+    """The counts _sole_owner sees for a gradient held by nothing but a pending list, called as
+    _accumulate calls it (the interpreter decides them: measured, not assumed)."""
+
+    def counts(g):  # _sole_owner's frame
+        d = g._data
+        return getrefcount(g), getrefcount(d)
+
+    def accumulate(g):  # _accumulate's frame
+        return counts(g)
+
+    pending = [GraphRoot((), [])]  # any object with a _data attribute holding another object
+    pending[0]._data = object()
+    return accumulate(pending[0])
+
+
+_SOLE_REFS = _sole_refs()

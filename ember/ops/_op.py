@@ -244,8 +244,15 @@ class Op:
                 out = cls.forward(ctx, d, **kwargs) if kwargs else cls.forward(ctx, d)
             else:
                 out = cls.forward(ctx, d, *args[1:], **kwargs)
-            if node is None and out.__class__ is _ndarray and not cls.is_view:
-                return _new_tensor(out)  # nothing recorded: the array is the whole result
+            if out.__class__ is _ndarray and not cls.is_view:  # one plain array: wrap it here
+                if node is None:
+                    return _new_tensor(out)
+                if out.dtype.kind in "fc":
+                    t = _new_tensor(out, True)
+                    t._grad_fn = node
+                    if node._save_out:
+                        node._saved_output = (out, t._vbox, 0)
+                    return t
             return _wrap(cls, node, args, kwargs, out)
         arrays, requires = _scan(args)
         if requires and _grad_state.enabled:

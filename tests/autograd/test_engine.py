@@ -457,3 +457,25 @@ def test_sum_to_size():
 def test_sum_to_size_not_expandable(size):
     same(lambda lib: lib.ones(2, 3).sum_to_size(size), same_message=True)
 
+
+
+def test_first_gradient_is_stolen_only_when_nothing_else_holds_it():
+    """A fresh gradient becomes .grad without a copy (as torch's AccumulateGrad steals it); one
+    shared by two leaves, kept by a hook or passed in by the caller is copied: later in-place
+    accumulation never shows through another tensor."""
+    def fn(lib):
+        a, b, c = _leaf(lib), _leaf(lib, (4.0, 5.0, 6.0)), _leaf(lib, (0.5, 1.5, 2.5))
+        kept = []
+        c.register_hook(lambda g: kept.append(g))
+        ((a + b).exp() * 2).sum().backward()  # AddBackward hands one gradient to a and b
+        (a * b * c).sum().backward()  # a and b accumulate in place; c's grad was kept
+        a.grad.add_(1)
+        g = lib.tensor([1.0, 2.0, 3.0])
+        w = _leaf(lib)
+        w.backward(g)
+        w.grad.mul_(3)
+        m = lib.nn.Linear(3, 2)
+        m(a.detach()).pow(2).sum().backward()
+        m.weight.grad.mul_(2)
+        return a.grad, b.grad, c.grad, kept[0], g, w.grad, m.weight.grad is not None
+    same(fn)

@@ -125,6 +125,15 @@ def test_rnn_layers_saturated_gates(name):
     compare_module(t, e, [x])
 
 
+@pytest.mark.parametrize("name,kw", [("LSTM", {}), ("GRU", {"bidirectional": True}),
+                                     ("RNN", {"nonlinearity": "relu"}),
+                                     ("LSTM", {"proj_size": 2})])
+def test_rnn_layers_batch_above_small_batch_product(name, kw):
+    """70 rows: the recurrence takes the plain h @ W.T order (small batches take (W @ h.T).T)."""
+    t, e = module_pair(name, 3, 4, **kw)
+    compare_module(t, e, [_arr((3, 70, 3))])
+
+
 def test_rnn_layers_empty_batch():
     t, e = module_pair("LSTM", 4, 3)
     compare_module(t, e, [_arr((3, 0, 4))])
