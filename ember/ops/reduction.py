@@ -17,6 +17,7 @@ from ..backend import array_module
 from . import _op
 from ._op import Expand, Op
 from ._output import _cap, _out
+from ._reduce_fast import fast_reduce, mean_array, sum_array
 from ._util import _const, keepdim_shape, reduce_axes, wrap_dim
 from .binary import maximum, minimum
 from .elementwise import where
@@ -47,7 +48,7 @@ _aminmax_t = return_type("aminmax", ("min", "max"))
 
 def _expand_back(grad, in_shape, axes, keepdim):
     """Broadcast a reduced gradient back over the reduced axes."""
-    if not keepdim:
+    if not keepdim and axes is not None:  # (a full reduction's 0-d gradient broadcasts as is)
         grad = grad.reshape(keepdim_shape(in_shape, axes))
     return Expand.apply(grad, in_shape)
 
@@ -102,13 +103,12 @@ def _check_reduce_nonempty(name, x, axes) -> None:
 
 class Sum(Op):
     @staticmethod
-    def forward(ctx, x, axes, keepdim, np_dtype=None):
+    def forward(ctx, x, axes, keepdim=False, np_dtype=None):
         ctx.meta = (x.shape, axes, keepdim)
+        if x.__class__ is _ndarray and x.dtype.itemsize > 2:
+            return sum_array(x, axes, keepdim)
         acc = _acc(x)
-        if x.__class__ is _ndarray:  # positional: (array, axis, dtype, out, keepdims)
-            y = _add_reduce(x, axes, acc, None, keepdim)
-        else:
-            y = array_module(x).add.reduce(x, axis=axes, keepdims=keepdim, dtype=acc)
+        y = array_module(x).add.reduce(x, axis=axes, keepdims=keepdim, dtype=acc)
         return y if acc is None else y.astype(x.dtype)
 
     @staticmethod
@@ -123,9 +123,11 @@ class SumDim(Sum):
 
 class Mean(Op):
     @staticmethod
-    def forward(ctx, x, axes, keepdim, np_dtype=None):
+    def forward(ctx, x, axes, keepdim=False, np_dtype=None):
         ctx.meta = (x.shape, axes, keepdim)
         ctx.n = n = _count(x.shape, axes)
+        if x.__class__ is _ndarray and x.dtype.itemsize > 2:
+            return mean_array(x, axes, keepdim)
         acc = _acc(x)
         y = array_module(x).add.reduce(x, axis=axes, keepdims=keepdim, dtype=acc)
         y = y / n  # NEP 50: a Python int keeps the float dtype; mean of empty is nan (warning
@@ -230,13 +232,9 @@ def _prod_others(x, axis):
 
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Sum over all elements or over `dim`; integer and bool inputs sum in int64 (PyTorch)."""
-    if dim is None and dtype is None and out is None:  # fast path: a full sum of a float tensor
-        x = input._data
-        if x.__class__ is _ndarray and x.dtype.kind == "f" and x.dtype.itemsize > 2:
-            if input._requires_grad and _grad_state.enabled:
-                return Sum.apply(input, None, keepdim)
-            y = _add_reduce(x, None, None, None, keepdim)
-            return _op._new_tensor(y if y.__class__ is _ndarray else _asarray(y))
+    y = fast_reduce(Sum, SumDim, sum_array, input, dim, keepdim, dtype, out)
+    if y is not None:
+        return y
     axes = reduce_axes(dim, input._data.ndim)
     op = Sum if dim is None else SumDim
     y = op.apply(_int_to_long(input, dtype), axes, keepdim)
@@ -245,6 +243,9 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
 
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Arithmetic mean; only floating inputs (or an explicit floating dtype) are allowed."""
+    y = fast_reduce(Mean, MeanDim, mean_array, input, dim, keepdim, dtype, out)
+    if y is not None:
+        return y
     d = dtype or input.dtype
     if not d.is_floating_point and not d.is_complex:
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "

@@ -24,6 +24,30 @@ def _const(a):
     return _op._new_tensor(_op.as_array(a))
 
 
+_ONES: dict = {}
+
+
+def ones_vector(n: int, dtype):
+    """A cached read-only vector of n ones: the GEMV operand of last-axis sums."""
+    key = (n, dtype)
+    r = _ONES.get(key)
+    if r is None:
+        r = np.ones(n, dtype)
+        r.flags.writeable = False
+        if n <= 1 << 16:
+            _ONES[key] = r
+    return r
+
+
+def sum_keepdims(x, axis: int):
+    """x.sum(axis, keepdims=True); over the last axis of a float32/float64 NumPy array as one
+    GEMV against ones (3-5x faster than NumPy's reduction along short rows)."""
+    if axis == x.ndim - 1 and x.__class__ is np.ndarray and x.ndim >= 2 and x.size >= 1024 \
+            and x.dtype.char in "fd" and x.shape[-1] > 1 and x.flags.c_contiguous:
+        return np.matmul(x, ones_vector(x.shape[-1], x.dtype))[..., None]
+    return x.sum(axis=axis, keepdims=True)
+
+
 # ---- ops -------------------------------------------------------------------------------------
 
 
@@ -46,7 +70,7 @@ class Softmax(Op):
             return _odd_shape_or_dtype(Softmax, x, axis)
         y = x - x.max(axis=axis, keepdims=True)
         xp.exp(y, out=y)
-        y /= y.sum(axis=axis, keepdims=True)
+        y /= sum_keepdims(y, axis)
         return y
 
     @staticmethod
@@ -58,7 +82,7 @@ class Softmax(Op):
             if yd.ndim == 0:
                 return _const(yd * (g - g * yd)), None
             gy = g * yd  # y * (g - sum(g * y)), as PyTorch, in one fresh buffer
-            s = gy.sum(axis=axis, keepdims=True)
+            s = sum_keepdims(gy, axis)
             array_module(gy).subtract(g, s, out=gy)
             gy *= yd
             return _const(gy), None
@@ -75,7 +99,7 @@ class LogSoftmax(Op):
         if x.ndim == 0 or x.size == 0 or x.dtype.itemsize < 4:
             return _odd_shape_or_dtype(LogSoftmax, x, axis)
         y = x - x.max(axis=axis, keepdims=True)
-        lse = xp.log(xp.exp(y).sum(axis=axis, keepdims=True))
+        lse = xp.log(sum_keepdims(xp.exp(y), axis))
         y -= lse
         return y
 
@@ -89,7 +113,7 @@ class LogSoftmax(Op):
             if yd.ndim == 0:
                 return _const(g - xp.exp(yd) * g), None
             e = xp.exp(yd)  # g - exp(y) * sum(g), in one fresh buffer
-            e *= g.sum(axis=axis, keepdims=True)
+            e *= sum_keepdims(g, axis)
             xp.subtract(g, e, out=e)
             return _const(e), None
         return grad - exp(y) * (grad.sum(axis, keepdim=True) if y.ndim else grad), None

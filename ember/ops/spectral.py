@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _dtype as _dt
 from ..backend import array_module
+from . import _fft_fourstep as _fourstep
 from . import _op
 from ._op import Op
 from .complex import view_as_real
@@ -41,6 +42,11 @@ class C2C(Op):
     @staticmethod
     def forward(ctx, x, axes, mode, forward):
         ctx.meta = (axes, mode, forward)
+        if len(axes) == 1 and axes[0] == x.ndim - 1 and x.__class__ is np.ndarray \
+                and x.dtype.kind == "c":
+            parts = _fourstep.split(x.shape[-1])
+            if parts is not None:  # a long transform: in cache-sized pieces (_fft_fourstep)
+                return _fourstep.c2c_last(x, *parts, forward, mode)
         f = _fft_module(x)
         norm = _NP_NORM_FWD[mode] if forward else _NP_NORM_INV[mode]
         if len(axes) == 1:  # the 1-d entry points skip the n-d loop's copies
@@ -99,10 +105,13 @@ def _full_from_half(f, x, axes, mode):
     # X[k] = conj(X[-k]) over every transformed axis: flip the others (index 0 stays put)
     sl_src = [slice(None)] * x.ndim
     sl_src[last] = slice(n - m, 0, -1)  # X[k] for k >= m is conj(X[n - k])
+    sl[last] = slice(m, n)
+    if len(axes) == 1:  # straight into the output: no temporary half-size array
+        xp.conjugate(half[tuple(sl_src)], out=out[tuple(sl)])
+        return out
     mirror = xp.conj(half[tuple(sl_src)])
     for ax in axes[:-1]:
         mirror = xp.roll(xp.flip(mirror, ax), 1, ax)
-    sl[last] = slice(m, n)
     out[tuple(sl)] = mirror
     return out
 

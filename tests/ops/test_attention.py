@@ -241,3 +241,52 @@ def test_sdpa_causal_with_dropout_same_seed():
         lib.manual_seed(3)
         return _sdpa(lib, q, k, v, is_causal=True, dropout_p=0.5)
     check(f, shapes=QKV, dtype="float64", grad2=True)
+
+
+# ---- the fused path: 4-D q/k/v of equal batch, heads and head size (torch's CPU flash cases) ----
+
+
+@pytest.mark.parametrize("L,S", [(5, 3), (3, 5), (6, 6)])
+def test_sdpa_fused_causal_rectangular(L, S):
+    check(lambda lib, q, k, v: _sdpa(lib, q, k, v, is_causal=True),
+          shapes=[(2, 3, L, 4), (2, 3, S, 4), (2, 3, S, 4)], dtype="float64", grad2=True)
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_sdpa_fused_grad_of_one_input(which):
+    """Only one of q, k, v requires grad: the fused backward computes just that one."""
+    def f(lib, q, k, v):
+        args = [t.detach().requires_grad_(i == which) for i, t in enumerate((q, k, v))]
+        out = _sdpa(lib, *args, is_causal=True)
+        out.backward(lib.ones_like(out) * 0.5)
+        return args[which].grad
+    check(f, shapes=QKV, dtype="float64", grad=False)
+
+
+def test_sdpa_fused_float32_causal_and_masks():
+    """float32 scores with torch's default backend; gqa, a float mask and a dead bool row."""
+    shapes = [(2, 4, 16, 8), (2, 4, 16, 8), (2, 4, 16, 8)]
+    m = _mask((16, 16), dead_row=3)
+    bias = np.random.default_rng(2).normal(size=(4, 16, 16)).astype("float32")
+    for kw in [{"is_causal": True}, {"attn_mask": m}, {"attn_mask": bias}]:
+        def f(lib, q, k, v, kw=kw):
+            kw = dict(kw)
+            if "attn_mask" in kw:
+                kw["attn_mask"] = lib.from_numpy(kw["attn_mask"].copy())
+            return _sdpa(lib, q, k, v, math_only=False, **kw)
+        check(f, shapes=shapes, dtype="float32")
+    check(lambda lib, q, k, v: _sdpa(lib, q, k, v, is_causal=True, enable_gqa=True),
+          shapes=[(2, 4, 6, 8), (2, 2, 6, 8), (2, 1, 6, 8)], dtype="float64", grad2=True)
+
+
+def test_sdpa_fused_grad_fn_and_no_grad():
+    import ember
+    q, k, v = (ember.randn(2, 3, 4, 8, requires_grad=True) for _ in range(3))
+    out = ember.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+    tq, tk, tv = (torch.tensor(t.detach().numpy(), requires_grad=True) for t in (q, k, v))
+    ref = torch.nn.functional.scaled_dot_product_attention(tq, tk, tv, is_causal=True)
+    assert type(out.grad_fn).__name__ == type(ref.grad_fn).__name__
+    with ember.no_grad():
+        plain = ember.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+    assert plain.grad_fn is None
+    np.testing.assert_allclose(plain.numpy(), ref.detach().numpy(), rtol=1e-5, atol=1e-6)

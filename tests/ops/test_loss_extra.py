@@ -157,3 +157,24 @@ def test_multilabel_margin(reduction):
           inputs=[uniform((4,)), np.array([2, 1, -1, 0])])
     check_raises(lambda lib, x, t: F(lib).multilabel_margin_loss(x, t),
                  inputs=[uniform((4, 4)), t[:, :3]])
+
+
+# ---- cross_entropy's fused (N, C) path: narrow and wide classes, large logits -----------------
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("n,c", [(7, 3), (16, 63), (9, 64), (5, 1000)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cross_entropy_fused_widths(n, c, reduction, dtype):
+    """Both sides of the narrow-row switch (c < 64) and a wide head, logits spread over +-40."""
+    x = uniform((n, c), -40.0, 40.0, dtype=dtype)
+    check(lambda lib, x, t: F(lib).cross_entropy(x, t, reduction=reduction),
+          inputs=[x, class_index((n,), c)], grad2=dtype == np.float64)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_with_logits_in_place_passes(reduction):
+    """The buffer-reusing forward and backward: wide logits, float32 and a 0-d float32 pair."""
+    f = lambda lib, x, y: F(lib).binary_cross_entropy_with_logits(x, y, reduction=reduction)
+    check(f, inputs=[uniform((16, 9), -30, 30), uniform((16, 9), 0, 1)])
+    check(f, inputs=[uniform(()), uniform((), 0, 1)])

@@ -79,3 +79,15 @@ def test_softmax_grad_fn_names():
 ])
 def test_softmax_errors(fn):
     check_raises(fn, shapes=[(2, 3)])
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_last_dim_row_sums(name):
+    """Arrays of 1,024+ elements sum their rows as one GEMV: float32 and float64 values and
+    gradients, and rows holding infinities."""
+    for dtype in ("float32", "float64"):
+        check(lambda lib, x: getattr(F(lib), name)(x, -1), shapes=[(40, 64)], dtype=dtype)
+    x = np.random.default_rng(4).normal(size=(3, 512)).astype(np.float32)
+    x[1, 7] = np.inf
+    x[2] = -np.inf
+    check(lambda lib, x: getattr(F(lib), name)(x, 1), inputs=[x], grad=False)

@@ -190,3 +190,19 @@ def test_unary_plus(dtype):
         return
     check(lambda x: +x, shapes=[(3,)], dtype=dtype, grad2=dtype == "float32")
     check(lambda x: (+x) is x, shapes=[(3,)], dtype=dtype, grad=False)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_relu_signed_zero_nan_and_layout(dtype):
+    """relu keeps -0.0 (torch's max(0, x) order) and NaN; values, grads and a transposed input."""
+    import torch
+
+    import ember
+    x = np.array([[-0.0, 0.0, -1.5, 2.0], [np.nan, -np.inf, np.inf, 3.0]], dtype)
+    for f in (lambda lib, t: lib.relu(t), lambda lib, t: lib.nn.functional.relu(t)):
+        e, t = f(ember, ember.from_numpy(x.copy())).numpy(), f(torch, torch.from_numpy(x)).numpy()
+        np.testing.assert_array_equal(np.signbit(e), np.signbit(t))
+        np.testing.assert_array_equal(e, t)
+    check(lambda lib, t: lib.relu(t), inputs=[np.asarray(x[:, :1].T.copy().T)], grad=False)
+    check(lambda lib, t: lib.relu(t), inputs=[np.random.default_rng(5).normal(size=(3, 5)).T],
+          grad2=dtype != "float16")
