@@ -9,8 +9,9 @@ from __future__ import annotations
 from .backend import array_module
 
 
-class memory_format:
-    """One of torch's four memory formats (compared by identity; printed as `torch.<name>`)."""
+class TorchConstant:
+    """A named torch constant compared by identity and printed as `torch.<name>` (memory formats
+    here, layouts in _tensor.py); it pickles as the module-level constant of that name."""
 
     __slots__ = ("_name",)
 
@@ -21,7 +22,13 @@ class memory_format:
         return "torch." + self._name
 
     def __reduce__(self) -> str:
-        return self._name  # pickled as the module-level constant of that name
+        return self._name
+
+
+class memory_format(TorchConstant):
+    """One of torch's four memory formats."""
+
+    __slots__ = ()
 
 
 contiguous_format = memory_format("contiguous_format")

@@ -48,20 +48,11 @@ from .size import Size
 _BY_NUMPY = _dt._BY_NUMPY
 
 
-class layout:
+class layout(_mf.TorchConstant):
     """torch.layout: how elements are stored. ember tensors are all `strided`; the sparse
     layouts exist as names programs compare against."""
 
-    __slots__ = ("_name",)
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __repr__(self) -> str:
-        return "torch." + self._name
-
-    def __reduce__(self) -> str:
-        return self._name  # pickled as the module-level constant of that name
+    __slots__ = ()
 
 
 strided = layout("strided")
