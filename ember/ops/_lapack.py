@@ -4,7 +4,6 @@ Cholesky, and the unpacking helpers. No autograd here: ops/decomposition.py buil
 """
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
@@ -12,29 +11,7 @@ import numpy as np
 from ..backend import array_module
 from . import _op
 from ._op import Op
-from ._output import _cap, _out
-
-# ---- out= ---------------------------------------------------------------------------------------
-
-
-def with_out(fn):
-    """Honour a function's `out=` (a tensor, or a tuple of them for tuple results), as torch's
-    out variants: results are copied into the given tensors, which are returned."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, out=None, **kwargs):
-        res = fn(*args, **kwargs)
-        if out is None:
-            return res
-        if not isinstance(res, tuple):
-            return _out(res, out)
-        if not isinstance(out, (tuple, list)) or len(out) != len(res):
-            raise TypeError(f"{fn.__name__}(): argument 'out' must be tuple of {len(res)} Tensors")
-        done = [_out(r, o) for r, o in zip(res, out)]
-        return type(res)(*done) if hasattr(res, "_fields") else tuple(done)
-
-    return wrapper
-
+from ._output import _cap, _out, with_out  # noqa: F401 - decomposition imports it here
 
 # ---- LU with partial pivoting, over the batch ---------------------------------------------
 

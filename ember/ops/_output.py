@@ -7,6 +7,8 @@ can use it without an import circle.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .. import _dtype as _dt
@@ -119,6 +121,25 @@ def _out(result, out):
     if out._data.shape != result._data.shape:
         out._data = array_module(result._data).empty_like(result._data, dtype=out._data.dtype)
     return commit_inplace(out, result.detach())
+
+
+def with_out(fn):
+    """Honour a function's `out=` (a tensor, or a tuple of them for tuple results), as torch's
+    out variants: results are copied into the given tensors, which are returned."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, out=None, **kwargs):
+        res = fn(*args, **kwargs)
+        if out is None:
+            return res
+        if not isinstance(res, tuple):
+            return _out(res, out)
+        if not isinstance(out, (tuple, list)) or len(out) != len(res):
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be tuple of {len(res)} Tensors")
+        done = [_out(r, o) for r, o in zip(res, out)]
+        return type(res)(*done) if hasattr(res, "_fields") else tuple(done)
+
+    return wrapper
 
 
 def _records(t, src=None) -> bool:

@@ -223,15 +223,15 @@ def _shift_apply(x, y, left):
 
 
 def _classify(test, name: str, int_value: bool):
-    def fn(input):
+    def fn(input, *, out=None):
         if not isinstance(input, _op.Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
                             f"{type(input).__name__}")
         x = input._data
         xp = array_module(x)
         if x.dtype.kind in "biu":
-            return _wrap(xp.full(x.shape, int_value, dtype=bool))
-        return _wrap(test(xp, x))
+            return _out(_wrap(xp.full(x.shape, int_value, dtype=bool)), out)
+        return _out(_wrap(test(xp, x)), out)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise {name}; a bool tensor."

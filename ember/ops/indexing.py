@@ -14,7 +14,7 @@ from ..backend import array_module
 from . import _op
 from ._common import check_broadcast
 from ._op import Op
-from ._output import check_inplace
+from ._output import check_inplace, with_out
 from ._util import wrap_dim
 from .creation import _check_scalar_fits
 from .inplace_view import (
@@ -641,6 +641,7 @@ def masked_fill(input, mask, value):
     return MaskedFill.apply(x, m, value)
 
 
+@with_out
 def masked_select(input, mask):
     m = _check_mask_dtype(mask, "masked_select:")
     shape = np.broadcast_shapes(input._data.shape, m.shape)

@@ -17,6 +17,7 @@ from . import shape as _s
 from ._op import Op, sum_to_size
 from ._output import _SCALAR_TYPE_NAMES as _CAP  # noqa: F401 - nn_linear.py still imports it
 from ._output import _cap as _scalar_type
+from ._output import with_out
 
 __all__ = [
     "addbmm",
@@ -619,12 +620,13 @@ def cross(input, other, dim=None, *, out=None):
     return Cross.apply(input, other, dim)
 
 
+@with_out
 def chain_matmul(*matrices):
     """Product of a chain of matrices, left to right."""
-    out = matrices[0]
+    result = matrices[0]
     for m in matrices[1:]:
-        out = mm(out, m)
-    return out
+        result = mm(result, m)
+    return result
 
 
 # ---- einsum --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import numpy as np
 from .. import _dtype as _dt
 from . import _op
 from ._op import Op
+from ._output import with_out
 from ._util import storage_root
 from .indexing import IndexAdd, IndexPut
 from .shape import split, tensor_split
@@ -77,6 +78,7 @@ def unsafe_chunk(input, chunks: int, dim: int = 0):
     return input.chunk(chunks, dim)
 
 
+@with_out
 def narrow_copy(input, dim: int, start: int, length: int):
     """narrow, as a new tensor instead of a view."""
     return input.narrow(dim, start, length).clone()

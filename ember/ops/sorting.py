@@ -16,7 +16,7 @@ from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
 from ._op import Op
-from ._output import _out
+from ._output import _out, with_out
 from ._stl_order import _nth_element, _partial_sort, _quick_select, _std_sort
 from ._util import wrap_dim
 
@@ -212,6 +212,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return sort(input, dim, descending, stable).indices
 
 
+@with_out
 def msort(input):
     return sort(input, 0, stable=True).values
 

@@ -14,7 +14,7 @@ from .. import _dtype as _dt
 from ..backend import array_module
 from . import _op
 from ._op import Op
-from ._output import _out
+from ._output import _out, with_out
 from ._util import _const, wrap_dim
 from .creation import _wrapped_scalar
 from .shape import cat
@@ -269,6 +269,7 @@ def logcumsumexp(input, dim: int, *, out=None):
     return r if out is None else _out(r, out)
 
 
+@with_out
 def renorm(input, p, dim: int, maxnorm):
     """Each slice along dim with p-norm above maxnorm rescaled to norm maxnorm."""
     if p <= 0:
