@@ -283,8 +283,12 @@ def _wrapped_scalar(value):
 
 def _parse_size(size, name: str = "zeros") -> tuple:
     """zeros(2, 3), zeros((2, 3)), zeros([2, 3]) and zeros(Size) all mean shape (2, 3)."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
+    if len(size) == 1:
+        s = size[0]
+        if s.__class__ is _int and s >= 0:  # the common zeros(n): nothing else to check
+            return (s,)
+        if isinstance(s, (tuple, list)):
+            size = s
     out = []
     for s in size:
         if isinstance(s, _op.Tensor) and s._data.ndim == 0 and s._data.dtype.kind in "iu":
