@@ -114,6 +114,7 @@ ERRORS = {
         memory_format=lib.channels_last).contiguous(memory_format=lib.preserve_format),
     "preserve_empty": lambda lib: lib.empty(2, 3, 4, 5, memory_format=lib.preserve_format),
     "not_a_format": lambda lib: lib.zeros(2, 3, 4, 5).contiguous(memory_format=5),
+    "like_not_a_format": lambda lib: lib.zeros_like(lib.zeros(2, 3), memory_format=5),
 }
 
 

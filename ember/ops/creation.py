@@ -416,11 +416,11 @@ def layout_perm(a):
     return sorted(builtins.range(a.ndim), key=lambda d: -builtins.abs(strides[d]))
 
 
-def _like(input, value, dtype, device, requires_grad, memory_format=None):
+def _like(input, value, dtype, device, requires_grad, memory_format=None, name="empty_like"):
     """A new tensor shaped like `input`, in `memory_format` (default preserve: input's layout)."""
     d = dtype or input.dtype
     dev = device if device is not None else input.device
-    fmt = _mf.check(memory_format, "empty_like")
+    fmt = _mf.check(memory_format, name)
     if fmt is None or fmt is _mf.preserve_format:
         order = layout_perm(input._data)
     else:
@@ -430,12 +430,12 @@ def _like(input, value, dtype, device, requires_grad, memory_format=None):
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
                memory_format=None):
-    return _like(input, 0, dtype, device, requires_grad, memory_format)
+    return _like(input, 0, dtype, device, requires_grad, memory_format, "zeros_like")
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
               memory_format=None):
-    return _like(input, 1, dtype, device, requires_grad, memory_format)
+    return _like(input, 1, dtype, device, requires_grad, memory_format, "ones_like")
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
@@ -446,7 +446,7 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad: bo
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None,
               requires_grad: bool = False, memory_format=None):
     return _like(input, _fill_number(fill_value, "full_like"), dtype, device, requires_grad,
-                 memory_format)
+                 memory_format, "full_like")
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None,
