@@ -28,9 +28,8 @@ from .ops._lapack import (
     lu_solve_arrays,
     singular_info,
     solve_triangular,
-    with_out,
 )
-from .ops._output import _cap
+from .ops._output import _cap, with_out
 from .ops.decomposition import det, inv, matrix_exp, matrix_power, pinv, slogdet, solve
 from .ops.decomposition_packed import _linalg_lu as lu
 from .ops.decomposition_packed import (

@@ -19,13 +19,7 @@ OPS = {name: getattr(operator, name) for name in (
 
 
 class Reflector:
-    """An operand whose reflected methods announce themselves (and that compares by name)."""
-
-    def __getattr__(self, name):
-        if name.startswith("__r") or name in ("__eq__", "__ne__", "__lt__", "__gt__", "__le__",
-                                              "__ge__"):
-            return lambda other: f"Reflector.{name}"
-        raise AttributeError(name)
+    """An operand whose reflected methods (and orderings) announce themselves; set below."""
 
 
 def _announcer(name: str):

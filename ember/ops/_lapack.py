@@ -11,7 +11,7 @@ import numpy as np
 from ..backend import array_module
 from . import _op
 from ._op import Op
-from ._output import _cap, _out, with_out  # noqa: F401 - decomposition imports it here
+from ._output import _cap, with_out
 
 # ---- LU with partial pivoting, over the batch ---------------------------------------------
 

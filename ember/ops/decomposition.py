@@ -35,10 +35,9 @@ from ._lapack import (
     lu_solve_arrays,
     singular_info,
     solve_triangular,
-    with_out,
 )
 from ._op import Op
-from ._output import _cap, _out
+from ._output import _cap, _out, with_out
 from .decomposition_packed import _lu_solve_top as lu_solve
 from .decomposition_packed import geqrf, lu, lu_unpack, orgqr, ormqr
 from .decomposition_svd import SVD, _check_phase, _svdvals, svd

@@ -27,9 +27,9 @@ from ._lapack import (
     sytf2,
     sytrs,
     triangle,
-    with_out,
 )
 from ._op import Op
+from ._output import with_out
 from .sorting import return_type
 
 # ---- LU ---------------------------------------------------------------------------------------

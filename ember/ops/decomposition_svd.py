@@ -9,8 +9,9 @@ from __future__ import annotations
 from ..backend import array_module
 from . import _op
 from . import rearrange as _r
-from ._lapack import _mat, _mH, _outputs, _real, with_out
+from ._lapack import _mat, _mH, _outputs, _real
 from ._op import Op
+from ._output import with_out
 from .elementwise import where
 from .sorting import return_type
 

@@ -247,8 +247,7 @@ def getitem(x, key):
         y = Index.apply(x, adv)
     except IndexError as exc:
         raise _fix_error(exc) from None
-    if y._grad_fn is not None:
-        guard_index_versions(y._grad_fn, key)
+    guard_index_versions(y._grad_fn, key)
     return y
 
 

@@ -85,8 +85,10 @@ class Index(Op):
 def guard_index_versions(node, key) -> None:
     """Remember on `node` the versions of the index tensors in a getitem/setitem `key`: its
     backward reads their data, so, as torch, it refuses if one was changed in place since."""
+    if node is None:  # nothing recorded: no backward will read the index
+        return
     tensors = [k for k in (key if key.__class__ is tuple else (key,)) if isinstance(k, _op.Tensor)]
-    if tensors and node is not None:
+    if tensors:
         node._index_versions = tuple([(t, t._vbox[0]) for t in tensors])
 
 
