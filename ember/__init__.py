@@ -1,31 +1,19 @@
 """ember: PyTorch's API and behaviour in pure Python on NumPy. `import ember as torch`.
 
 The public surface is re-exported from the modules that own it; each lists its names in __all__.
+Sub-namespaces (nn, optim, linalg...) and the heavier ops modules load on first touch.
 """
 from __future__ import annotations
 
+import ast
 import builtins
 import math
+import os
+import re
 
 from . import _dtype as _dtype_mod
-from . import (
-    _global_flags,
-    _printing,
-    _tensor_queries,
-    accelerator,
-    autograd,
-    backends,
-    cuda,
-    distributed,
-    jit,
-    nn,
-    optim,
-    serialization,
-    testing,
-    utils,
-)
+from . import _global_flags, _printing, _tensor_queries, autograd
 from . import random as _random
-from ._compile import compile
 from ._dtype import (
     bfloat16,
     bit,
@@ -102,24 +90,6 @@ from ._memory_format import (
     preserve_format,
 )
 from ._printing import *
-from ._storage import (
-    BFloat16Storage,
-    BoolStorage,
-    ByteStorage,
-    CharStorage,
-    ComplexDoubleStorage,
-    ComplexFloatStorage,
-    DoubleStorage,
-    Event,
-    FloatStorage,
-    HalfStorage,
-    IntStorage,
-    LongStorage,
-    ShortStorage,
-    Stream,
-    TypedStorage,
-    UntypedStorage,
-)
 from ._tensor import (
     Tensor,
     jagged,
@@ -139,8 +109,6 @@ from ._threads import (
     set_num_threads,
 )
 from ._typename import typename
-from .amp import _state as _amp_state
-from .amp._state import *  # torch's top-level autocast-state functions
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.anomaly import (
     is_anomaly_check_nan_enabled,
@@ -148,102 +116,41 @@ from .autograd.anomaly import (
     set_detect_anomaly,
 )
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
-from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 from .device import device, get_default_device, set_default_device
-from .nn._functional_misc import cdist  # torch.cdist (not in torch.nn.functional)
-
-# nn functions torch also exposes at top level with the same leading parameters
-from .nn.functional import (
-    adaptive_avg_pool1d,
-    alpha_dropout,
-    avg_pool1d,
-    bilinear,
-    celu,
-    channel_shuffle,
-    conv1d,
-    conv2d,
-    conv3d,
-    conv_tbc,
-    conv_transpose1d,
-    conv_transpose2d,
-    conv_transpose3d,
-    cosine_similarity,
-    dropout,
-    group_norm,
-    hardshrink,
-    layer_norm,
-    log_softmax,
-    native_channel_shuffle,
-    pairwise_distance,
-    pdist,
-    pixel_shuffle,
-    pixel_unshuffle,
-    prelu,
-    rms_norm,
-    rrelu,
-    selu,
-    softmax,
-    threshold,
-)
 from .ops import binary as _binary
 from .ops import comparison as _comparison
 from .ops import complex as _complex
 from .ops import conversion as _conversion
-from .ops import copy_variants as _copy_variants
 from .ops import creation as _creation
-from .ops import decomposition as _decomposition
 from .ops import elementwise as _elementwise
 from .ops import indexing as _indexing
 from .ops import inplace as _inplace
 from .ops import linalg as _linalg
-from .ops import nn_surface as _nn_surface
-from .ops import numeric as _numeric
 from .ops import rearrange as _rearrange
 from .ops import reduction as _reduction
-from .ops import scatter_reduce as _scatter_reduce
-from .ops import scatter_views as _scatter_views
 from .ops import shape as _shape
 from .ops import sorting as _sorting
-from .ops import special as _special
-from .ops import special_elementwise as _special_elementwise
-from .ops import spectral as _spectral
-from .ops import statistics as _statistics
-from .ops import surface_ops as _surface_ops
 from .ops import unary as _unary
-from .ops import windows as _windows
 from .ops.binary import *
 from .ops.comparison import *
 from .ops.complex import *
 from .ops.conversion import *
-from .ops.copy_variants import *
 from .ops.creation import *
-from .ops.decomposition import *
 from .ops.elementwise import *
 from .ops.indexing import *
 from .ops.inplace import *
 from .ops.linalg import *
-from .ops.nn_surface import *
-from .ops.numeric import *
 from .ops.rearrange import *
 from .ops.reduction import *
-from .ops.scatter_reduce import *
-from .ops.scatter_views import *
 from .ops.shape import *
 from .ops.sorting import *
-from .ops.special import *
-from .ops.special_elementwise import *
-from .ops.spectral import *
-from .ops.statistics import *
-from .ops.surface_ops import *
 from .ops.unary import *
-from .ops.windows import *
 from .random import *
-from .serialization import load, save
 from .size import Size
 
 __version__ = "0.1.0"
 
-norm = _decomposition.norm  # reduction.norm plus p='nuc' (overrides the star import's)
+del norm  # noqa: F821 - reduction's; torch.norm is ops.decomposition's (plus p='nuc')
 pi = math.pi
 e = math.e
 inf = math.inf
@@ -322,6 +229,8 @@ def get_device_module(device=None):
     import importlib
 
     if device is None:
+        from . import cuda
+
         name = "cuda" if cuda.is_available() else "cpu"
     elif isinstance(device, str):
         name = device.split(":")[0]
@@ -377,9 +286,85 @@ def thread_safe_generator():
     return
 
 
+# ---- what `import ember` leaves to first touch ---------------------------------------------------
+
+# torch's sub-namespaces, and the top-level names that live in them, pull in more code than every
+# program needs: they load on first touch (`import ember.nn` works as usual).
+_LAZY_SUBMODULES = frozenset({
+    "accelerator", "amp", "backends", "cpu", "cuda", "distributed", "distributions", "fft", "func",
+    "hub", "jit", "linalg", "nn", "onnx", "optim", "serialization", "signal", "special", "testing",
+    "utils"})
+
+# storage classes (torch.FloatStorage...) and the stream/event types ember keeps beside them
+_STORAGE_NAMES = (
+    "BFloat16Storage", "BoolStorage", "ByteStorage", "CharStorage", "ComplexDoubleStorage",
+    "ComplexFloatStorage", "DoubleStorage", "Event", "FloatStorage", "HalfStorage", "IntStorage",
+    "LongStorage", "ShortStorage", "Stream", "TypedStorage", "UntypedStorage")
+
+# nn functions torch also exposes at top level with the same leading parameters
+_NN_FUNCTIONS = (
+    "adaptive_avg_pool1d", "alpha_dropout", "avg_pool1d", "bilinear", "celu", "channel_shuffle",
+    "conv1d", "conv2d", "conv3d", "conv_tbc", "conv_transpose1d", "conv_transpose2d",
+    "conv_transpose3d", "cosine_similarity", "dropout", "group_norm", "hardshrink", "layer_norm",
+    "log_softmax", "native_channel_shuffle", "pairwise_distance", "pdist", "pixel_shuffle",
+    "pixel_unshuffle", "prelu", "rms_norm", "rrelu", "selu", "softmax", "threshold")
+
+
+def _literal_all(module: str) -> tuple[str, ...]:
+    """The `__all__ = [...]` list of an ember submodule, read from its source without running it."""
+    with open(os.path.join(os.path.dirname(__file__), *module.split(".")) + ".py",
+              encoding="utf-8") as f:
+        found = re.search(r"^__all__\b[^=\n]*=\s*(\[[^\]]*\])", f.read(), re.MULTILINE)
+    return tuple(ast.literal_eval(found.group(1)))
+
+
+# The modules whose public names ember re-exports but `import ember` leaves to first touch (linear
+# algebra, special functions, nn's torch.* entry points...): module -> its __all__.
+_LAZY_EXPORTS = {module: _literal_all(module) for module in (
+    "amp._state", "ops.copy_variants", "ops.decomposition", "ops.nn_surface", "ops.numeric",
+    "ops.scatter_reduce", "ops.scatter_views", "ops.special", "ops.special_elementwise",
+    "ops.spectral", "ops.statistics", "ops.surface_ops", "ops.windows")}
+
+# top-level name -> the submodule that defines it, imported on first touch
+_LAZY_NAMES = {
+    **dict.fromkeys(_NN_FUNCTIONS, "nn.functional"),
+    **dict.fromkeys(_STORAGE_NAMES, "_storage"),
+    "get_float32_matmul_precision": "backends", "set_float32_matmul_precision": "backends",
+    "cdist": "nn._functional_misc",  # torch.cdist (not in torch.nn.functional)
+    "load": "serialization", "save": "serialization",
+    "autocast": "amp", "GradScaler": "amp",  # torch.autocast, torch.GradScaler are torch.amp's
+    "vmap": "func",  # torch.vmap is torch.func's
+    "lobpcg": "ops.lobpcg",
+    "compile": "_compile",  # its OptimizedModule is an nn.Module
+    "norm": "ops.decomposition",
+    **{name: module for module, names in _LAZY_EXPORTS.items() for name in names},
+}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
+        globals()[name] = value  # the next lookup is an ordinary one
+        return value
+    if name in _LAZY_SUBMODULES:
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY_SUBMODULES, *_LAZY_NAMES})
+
+
 __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
-    "Tensor", "Size", "device", "get_default_device", "set_default_device", "dtype", "accelerator", "autograd", "backends", "cuda", "nn",
-    "optim", "serialization", "utils", "testing", "distributed", "jit", "compile",
+    "Tensor", "Size", "device", "get_default_device", "set_default_device", "dtype", "accelerator",
+    "autograd", "backends", "cuda", "nn", "optim", "serialization", "utils", "testing",
+    "distributed", "jit", "compile",
     "get_num_threads", "set_num_threads", "get_num_interop_threads", "set_num_interop_threads",
     "pi", "e", "inf", "nan", "newaxis", "typename", "FloatTensor", "DoubleTensor", "HalfTensor",
     "BFloat16Tensor", "ByteTensor", "CharTensor", "ShortTensor", "IntTensor", "LongTensor",
@@ -416,36 +401,5 @@ __all__ = [  # noqa: PLE0605 - grouped by theme, then each module's own __all__
      _elementwise.__all__ + _indexing.__all__ + _inplace.__all__ + _linalg.__all__ +
      _rearrange.__all__ + _reduction.__all__ + _shape.__all__ + _sorting.__all__ +
      _unary.__all__ + _random.__all__ + _printing.__all__ + _complex.__all__ +
-     _decomposition.__all__ + _spectral.__all__ + _windows.__all__ + _scatter_views.__all__ +
-     _numeric.__all__ + _copy_variants.__all__ + _global_flags.__all__ +
-     _tensor_queries.__all__ + _amp_state.__all__ + _special.__all__ +
-     _special_elementwise.__all__ + _statistics.__all__ + _nn_surface.__all__ +
-     _surface_ops.__all__ + _scatter_reduce.__all__)
-
-# torch's sub-namespaces that pull in more code than `import ember` should pay for load on first
-# touch (`ember.linalg`, `torch.fft` through as_torch); `import ember.linalg` works as usual.
-_LAZY_SUBMODULES = frozenset({"amp", "cpu", "distributions", "fft", "func", "hub", "linalg",
-                              "onnx", "signal", "special"})
-
-
-def __getattr__(name: str):
-    if name == "autocast":  # torch.autocast lives in torch.amp
-        from .amp import autocast
-        return autocast
-    if name == "GradScaler":  # torch.GradScaler is torch.amp's
-        from .amp import GradScaler
-        return GradScaler
-    if name == "vmap":  # torch.vmap is torch.func's
-        from .func import vmap
-        return vmap
-    if name == "lobpcg":
-        from .ops.lobpcg import lobpcg
-        return lobpcg
-    if name in _LAZY_SUBMODULES:
-        import importlib
-        try:
-            return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"{__name__}.{name}":
-                raise
-    raise AttributeError(f"module 'ember' has no attribute '{name}'")
+     _global_flags.__all__ + _tensor_queries.__all__ +
+     [name for names in _LAZY_EXPORTS.values() for name in names])

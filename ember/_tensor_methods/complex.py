@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from ..ops import complex as _c
-from ..ops import spectral as _s
 from ..ops._output import inplace
+from ._lazy import LazyModule
+
+_s = LazyModule(globals(), "_s", "ember.ops.spectral")
 
 
 class ComplexMethods:

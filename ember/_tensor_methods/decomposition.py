@@ -1,7 +1,9 @@
 """Tensor methods of the decomposition family (det, inverse, svd, qr, cholesky...)."""
 from __future__ import annotations
 
-from ..ops import decomposition as _d
+from ._lazy import LazyModule
+
+_d = LazyModule(globals(), "_d", "ember.ops.decomposition")
 
 
 class DecompositionMethods:

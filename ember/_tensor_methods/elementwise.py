@@ -6,13 +6,15 @@ bind as methods with no extra call); in-place methods run the op and write the r
 from __future__ import annotations
 
 from ..ops import _output as _o
-from ..ops import activation as _activation
 from ..ops import binary as _b
 from ..ops import comparison as _c
 from ..ops import elementwise as _ew
 from ..ops import inplace as _ip
 from ..ops import softmax as _softmax
 from ..ops import unary as _u
+from ._lazy import LazyModule
+
+_activation = LazyModule(globals(), "_activation", "ember.ops.activation")
 
 
 def _inplace(fn):

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from ..ops import indexing as _i
 from ..ops._output import inplace
-from ..ops.scatter_reduce import scatter_reduce as _scatter_reduce
+from ._lazy import LazyModule
+
+_sr = LazyModule(globals(), "_sr", "ember.ops.scatter_reduce")
 
 
 class IndexingMethods:
@@ -37,10 +39,10 @@ class IndexingMethods:
         return inplace(self, _i.scatter_add, dim, index, src)
 
     def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
-        return _scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+        return _sr.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
 
     def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
-        return inplace(self, _scatter_reduce, dim, index, src, reduce,
+        return inplace(self, _sr.scatter_reduce, dim, index, src, reduce,
                        include_self=include_self)
 
     def index_select(self, dim, index):

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from ..ops import comparison as _comparison
-from ..ops import decomposition as _decomposition
 from ..ops import reduction as _r
 from ..ops import sorting as _sorting
 from ..ops._output import inplace
+from ._lazy import LazyModule
+
+_decomposition = LazyModule(globals(), "_decomposition", "ember.ops.decomposition")
 
 
 class ReductionMethods:

@@ -3,9 +3,11 @@ quantile, histc, logaddexp, gcd...), in and out of place."""
 from __future__ import annotations
 
 from ..ops import _output as _o
-from ..ops import special as _sp
-from ..ops import special_elementwise as _se
-from ..ops import statistics as _st
+from ._lazy import LazyMethod, LazyModule
+
+_sp = LazyModule(globals(), "_sp", "ember.ops.special")
+_se = LazyModule(globals(), "_se", "ember.ops.special_elementwise")
+_st = LazyModule(globals(), "_st", "ember.ops.statistics")
 
 
 def _inplace(fn):
@@ -25,32 +27,38 @@ def _polygamma(input, n):
 _polygamma.__name__ = "polygamma"
 
 
+def _method(module: LazyModule, names: str) -> list[LazyMethod]:
+    """One lazy method per name; a name ending in _ is the in-place form of the name before it."""
+    return [LazyMethod(module, n[:-1], _inplace) if n.endswith("_") else LazyMethod(module, n)
+            for n in names.split()]
+
+
 class SpecialMethods:
     __slots__ = ()
 
-    lgamma, lgamma_ = _sp.lgamma, _inplace(_sp.lgamma)
-    digamma, digamma_ = _sp.digamma, _inplace(_sp.digamma)
+    lgamma, lgamma_ = _method(_sp, "lgamma lgamma_")
+    digamma, digamma_ = _method(_sp, "digamma digamma_")
     polygamma, polygamma_ = _polygamma, _inplace(_polygamma)
-    mvlgamma, mvlgamma_ = _sp.mvlgamma, _inplace(_sp.mvlgamma)
-    i0, i0_ = _sp.i0, _inplace(_sp.i0)
-    igamma, igamma_ = _sp.igamma, _inplace(_sp.igamma)
-    igammac, igammac_ = _sp.igammac, _inplace(_sp.igammac)
-    logit, logit_ = _sp.logit, _inplace(_sp.logit)
-    sinc, sinc_ = _sp.sinc, _inplace(_sp.sinc)
+    mvlgamma, mvlgamma_ = _method(_sp, "mvlgamma mvlgamma_")
+    i0, i0_ = _method(_sp, "i0 i0_")
+    igamma, igamma_ = _method(_sp, "igamma igamma_")
+    igammac, igammac_ = _method(_sp, "igammac igammac_")
+    logit, logit_ = _method(_sp, "logit logit_")
+    sinc, sinc_ = _method(_sp, "sinc sinc_")
 
-    logaddexp, logaddexp2 = _se.logaddexp, _se.logaddexp2
-    frexp, signbit = _se.frexp, _se.signbit
-    ldexp, ldexp_ = _se.ldexp, _inplace(_se.ldexp)
-    float_power, float_power_ = _se.float_power, _inplace(_se.float_power)
-    heaviside, heaviside_ = _se.heaviside, _inplace(_se.heaviside)
-    nextafter, nextafter_ = _se.nextafter, _inplace(_se.nextafter)
-    gcd, gcd_ = _se.gcd, _inplace(_se.gcd)
-    lcm, lcm_ = _se.lcm, _inplace(_se.lcm)
-    rad2deg, rad2deg_ = _se.rad2deg, _inplace(_se.rad2deg)
-    deg2rad, deg2rad_ = _se.deg2rad, _inplace(_se.deg2rad)
+    logaddexp, logaddexp2 = _method(_se, "logaddexp logaddexp2")
+    frexp, signbit = _method(_se, "frexp signbit")
+    ldexp, ldexp_ = _method(_se, "ldexp ldexp_")
+    float_power, float_power_ = _method(_se, "float_power float_power_")
+    heaviside, heaviside_ = _method(_se, "heaviside heaviside_")
+    nextafter, nextafter_ = _method(_se, "nextafter nextafter_")
+    gcd, gcd_ = _method(_se, "gcd gcd_")
+    lcm, lcm_ = _method(_se, "lcm lcm_")
+    rad2deg, rad2deg_ = _method(_se, "rad2deg rad2deg_")
+    deg2rad, deg2rad_ = _method(_se, "deg2rad deg2rad_")
 
-    cov, corrcoef, diff = _st.cov, _st.corrcoef, _st.diff
-    quantile, nanquantile = _st.quantile, _st.nanquantile
-    logcumsumexp = _st.logcumsumexp
-    renorm, renorm_ = _st.renorm, _inplace(_st.renorm)
-    bincount, histc, histogram = _st.bincount, _st.histc, _st.histogram
+    cov, corrcoef, diff = _method(_st, "cov corrcoef diff")
+    quantile, nanquantile = _method(_st, "quantile nanquantile")
+    logcumsumexp = LazyMethod(_st, "logcumsumexp")
+    renorm, renorm_ = _method(_st, "renorm renorm_")
+    bincount, histc, histogram = _method(_st, "bincount histc histogram")

@@ -7,10 +7,12 @@ import warnings
 
 import numpy as np
 
-from .. import _storage
 from ..autograd.grad_mode import no_grad
 from ..ops import _op
-from ..ops import surface_ops as _so
+from ._lazy import LazyModule
+
+_so = LazyModule(globals(), "_so", "ember.ops.surface_ops")
+_storage = LazyModule(globals(), "_storage", "ember._storage")
 
 
 def _bytes_view(raw: np.ndarray, offset_bytes: int, shape, strides_bytes, np_dtype):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops import creation as _c
-from ..ops import scatter_views as _sv
 from ..ops._output import inplace
+from ._lazy import LazyModule
+
+_sv = LazyModule(globals(), "_sv", "ember.ops.scatter_views")
 
 
 class ViewMethods:

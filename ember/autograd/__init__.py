@@ -73,24 +73,36 @@ def _grad_batched(outputs, inputs, grads, retain_graph, create_graph, allow_unus
     return tuple(None if col[0] is None else stack(col) for col in zip(*rows))
 
 
-from . import functional
-from ._legacy import (
-    NestedIOFunction,
-    Variable,
-    enforce_grad_layout_policy,
-    set_multithreading_enabled,
-    variable,
-)
-from .gradcheck import gradcheck, gradgradcheck
+# Loaded on first use, so that `import ember` stays light: name -> submodule holding it (None: the
+# name is the submodule itself).
+_LAZY = {
+    "functional": None,
+    "forward_ad": None,
+    "gradcheck": "gradcheck",
+    "gradgradcheck": "gradcheck",
+    "NestedIOFunction": "_legacy",
+    "Variable": "_legacy",
+    "enforce_grad_layout_policy": "_legacy",
+    "set_multithreading_enabled": "_legacy",
+    "variable": "_legacy",
+}
 
 
 def __getattr__(name: str):
-    """forward_ad is imported on first use (it pulls in ember.func)."""
-    if name == "forward_ad":
-        import importlib
+    """Import the functional API, forward_ad, gradcheck and the legacy names on first touch."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        return importlib.import_module(".forward_ad", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    where = _LAZY[name]
+    module = importlib.import_module(f"{__name__}.{where or name}")
+    value = module if where is None else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list:
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [
