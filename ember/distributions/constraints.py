@@ -48,6 +48,10 @@ class Constraint:
     def check(self, value):
         raise NotImplementedError
 
+    def _satisfied(self, value) -> bool:
+        """check(value).all(), as one bool (what sample validation asks)."""
+        return bool(self.check(value).all())
+
     def __repr__(self) -> str:
         return self.__class__.__name__[1:] + "()"
 
@@ -126,6 +130,14 @@ class _IndependentConstraint(Constraint):
             raise ValueError(f"Expected value.dim() >= {expected} but got {value.dim()}")
         keep = tuple(result.shape[:result.dim() - self.reinterpreted_batch_ndims])
         return result.reshape(keep + (-1,)).all(-1)
+
+    def _satisfied(self, value) -> bool:
+        """All of the base check: the per-event all(-1) does not change the total."""
+        result = self.base_constraint.check(value)
+        if result.dim() < self.reinterpreted_batch_ndims:
+            expected = self.base_constraint.event_dim + self.reinterpreted_batch_ndims
+            raise ValueError(f"Expected value.dim() >= {expected} but got {value.dim()}")
+        return bool(result.all())
 
     def __repr__(self) -> str:
         return (f"{self.__class__.__name__[1:]}({self.base_constraint!r}, "

@@ -147,7 +147,7 @@ class Distribution:
                           "`validate_args=False` to turn off validation.", stacklevel=2)
             return
         assert support is not None
-        if not bool(support.check(value).all()):
+        if not support._satisfied(value):
             raise ValueError(
                 f"Expected value argument ({type(value).__name__} of shape "
                 f"{tuple(value.shape)}) to be within the support ({support!r}) of the "

@@ -148,11 +148,34 @@ class MultivariateNormal(Distribution):
     def _half_log_det(self):
         return self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
 
+    def _scale_tril_inverse(self):
+        """L^{-1} by one triangular solve; cached only for an L that needs no gradient (a cached
+        inverse would carry a graph later backward passes free, or none under no_grad)."""
+        L = self._unbroadcasted_scale_tril
+        cached = self.__dict__.get("_L_inv")
+        if cached is not None and cached[0] is L and cached[1] == L._version:
+            return cached[2]
+        eye = ember.eye(L.shape[-1], dtype=L.dtype, device=L.device)
+        L_inv = ember.linalg.solve_triangular(L, eye, upper=False)
+        if not L.requires_grad:
+            self.__dict__["_L_inv"] = (L, L._version, L_inv)
+        return L_inv
+
+    def _mahalanobis(self, diff):
+        """diff^T Sigma^{-1} diff: one GEMM with L^{-1} for an unbatched L and many samples."""
+        L = self._unbroadcasted_scale_tril
+        n = L.shape[-1]
+        if L.dim() == 2 and diff.numel() > 4 * n * n:
+            y = diff @ self._scale_tril_inverse().mT
+            # the row sums of y^2 as a GEMV: NumPy's sum over a short last axis is slower
+            return (y * y) @ ember.ones(n, dtype=y.dtype, device=y.device)
+        return _batch_mahalanobis(L, diff)
+
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
         diff = value - self.loc
-        M = _batch_mahalanobis(self._unbroadcasted_scale_tril, diff)
+        M = self._mahalanobis(diff)
         return -0.5 * (self._event_shape[0] * math.log(2 * math.pi) + M) - self._half_log_det()
 
     def entropy(self):

@@ -17,6 +17,7 @@ from ..autograd.node import grad_accumulator
 from ..backend import array_module
 from ..ops.shape import stack
 from . import _level
+from ._batched_backward import batched_vjp
 from ._level import Level, check_argnums, materialize, reverse, split_aux, zeros_like
 from ._pytree import tree_flatten, tree_unflatten
 
@@ -279,16 +280,39 @@ def _basis(t):
 
 
 def _jacobian_rows(outs: list, ins: list, create_graph: bool) -> list:
-    """blocks[k][j] = d outs[k] / d ins[j], one backward pass per output element."""
+    """blocks[k][j] = d outs[k] / d ins[j], one backward pass per output element (all of them
+    in one batched pass where the graph allows: see _batched_backward)."""
     blocks = []
     for o in outs:
         rows = [[] for _ in ins]
+        if o.requires_grad and not create_graph:
+            block = _jacobian_block(o, ins)
+            if block is not None:
+                blocks.append(block)
+                continue
         if o.requires_grad:
             for cot in _basis(o):
                 for row, g in zip(rows, materialize(reverse([o], ins, [cot], create_graph), ins)):
                     row.append(g)
         blocks.append([_assemble(row, o, x, 0) for row, x in zip(rows, ins)])
     return blocks
+
+
+def _jacobian_block(o, ins: list):
+    """The row of blocks d o / d ins[j] by one batched backward over the identity, or None."""
+    xp = array_module(o._data)
+    n = o.numel()
+    eye = xp.eye(n, dtype=o._data.dtype).reshape((n,) + tuple(o.shape))
+    found = batched_vjp(o, ins, eye)
+    if found is None:
+        return None
+    out = []
+    for g, x in zip(found, ins):
+        shape = tuple(o.shape) + tuple(x.shape)
+        if g is None:  # unreached: zeros, as materialize gives
+            g = xp.zeros(shape, dtype=x._data.dtype)
+        out.append(_node.new_tensor(xp.ascontiguousarray(g).reshape(shape)))
+    return out
 
 
 def _jacobian_columns(outs: list, ins: list, level: Level) -> list:

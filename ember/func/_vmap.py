@@ -5,6 +5,8 @@ ember has no batching dispatch under its ops, so vmap runs the function once per
 "batches" by this loop, with the answers torch's batching rules give. One fast path: an
 elementwise ember function handed to vmap directly (vmap(torch.sin), vmap(F.gelu),
 vmap(torch.add) on same-dtype tensors) runs once on the whole batch, batch dim moved to the front.
+Inside the loop, jacrev takes all rows of each sample's Jacobian in one batched backward pass
+(_batched_backward) when the graph holds only ops with batched rules.
 
 Autograd flows through the views and the stack, in-place updates of a sample write through to the
 batched input, and transforms nest (vmap(grad(f)), vmap(jacrev(f)), vmap(vmap(f))). randomness

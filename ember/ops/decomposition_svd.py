@@ -6,10 +6,12 @@ of complex losses that depend on the vectors' arbitrary phase.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..backend import array_module
 from . import _op
 from . import rearrange as _r
-from ._lapack import _mat, _mH, _outputs, _real
+from ._lapack import LinAlgError, _batch, _mat, _mH, _outputs, _real
 from ._op import Op
 from ._output import with_out
 from .elementwise import where
@@ -25,6 +27,7 @@ class SVD(Op):
     @staticmethod
     def forward(ctx, a, full_matrices):
         xp = array_module(a)
+        _check_finite(xp, a)
         u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
         k = s.shape[-1]
         ctx.keep = (u[..., :k], s, vh[..., :k, :])
@@ -39,6 +42,15 @@ class SVD(Op):
         if not (xp.any(gu._data) or xp.any(gvh._data)):
             return (u * gs[..., None, :]) @ vh
         return _svd_backward(u, s, vh, gu, gs, gvh)
+
+
+def _check_finite(xp, a) -> None:
+    """torch's LinAlgError for a NaN entry (its gesdd refuses them)."""
+    finite = (~xp.isnan(a)).reshape(a.shape[:-2] + (a.shape[-2] * a.shape[-1],)).all(-1)
+    if not finite.all():
+        prefix, _ = _batch("linalg.svd: ", (~finite).astype(np.int32), a.ndim > 2)
+        raise LinAlgError(f"{prefix}The algorithm failed to converge because the input matrix "
+                          "contained non-finite values.")
 
 
 def _check_phase(d, msg: str) -> None:
@@ -86,6 +98,7 @@ class Svdvals(Op):
     @staticmethod
     def forward(ctx, a):
         xp = array_module(a)
+        _check_finite(xp, a)
         if not ctx.needs_input_grad or not ctx.needs_input_grad[0]:
             return xp.linalg.svd(a, compute_uv=False).astype(_real(a.dtype))
         u, s, vh = xp.linalg.svd(a, full_matrices=False)

@@ -230,6 +230,13 @@ class VecMat(Matmul):
 
     node_name = "SqueezeBackward4"
 
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = _conj_saved(ctx)  # x (k,) @ y (k, p): gx = y^H grad, gy = outer(x^H, grad)
+        gx = Mv.apply(y, grad) if ctx.needs_input_grad[0] else None
+        gy = _s.reshape(x, (-1, 1)) * grad if ctx.needs_input_grad[1] else None
+        return gx, gy
+
 
 class Bmm(Matmul):
     node_name = "BmmBackward0"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from tests.oracle import check, check_raises
 
@@ -55,3 +56,15 @@ def test_degenerate_singular_values_and_eigenvalues():
     """Repeated values: torch's gradients of the values alone stay finite."""
     check(lambda lib, x: lib.linalg.svdvals(x), inputs=[np.eye(3)], grad2=True)
     check(lambda lib, x: lib.linalg.eigvalsh(x), inputs=[np.eye(3)], grad2=True)
+
+
+def test_nan_input_raises_like_torch():
+    x = np.ones((3, 4, 4), np.float32)
+    x[1, 2, 0] = np.nan
+    for f in (lambda lib, a: lib.linalg.svd(a), lambda lib, a: lib.linalg.svdvals(a),
+              lambda lib, a: lib.linalg.svd(a[1:2, :3]), lambda lib, a: lib.linalg.svd(a[1])):
+        with pytest.raises(RuntimeError) as want:
+            f(torch, torch.tensor(x))
+        got = check_raises(f, inputs=[x])
+        assert str(got) == str(want.value)
+        assert type(got).__name__ == "_LinAlgError"

@@ -236,3 +236,9 @@ def test_einsum_list_operands_and_dtypes():
 ])
 def test_einsum_errors(eq, shapes, dtypes):
     check_raises(lambda lib, *xs: lib.einsum(eq, *xs), shapes=shapes, dtypes=dtypes)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_vector_matrix_complex_gradients(dtype):
+    """VecMat's own backward (y^H grad, outer(x^H, grad)) against torch's lifted-row one."""
+    check(lambda x, y: x @ y, shapes=[(3,), (3, 4)], dtype=dtype, grad2=dtype == "complex128")
