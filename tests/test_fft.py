@@ -122,6 +122,66 @@ def test_fft_long_four_step_accuracy():
 
 
 def test_rfft_long_gradient():
-    """rfft's backward runs an inverse C2C of 3 * 2^17 points: the four-step path (512 x 768)."""
+    """rfft's backward runs inverse C2Cs of 3 * 2^17 points (two rows: the four-step path,
+    128 x 3072)."""
     check(lambda lib, x: lib.fft.rfft(x).abs(), shapes=[(2, 3 * 1 << 17)], dtype="float32",
           atol=3e-3, grad_atol=1e-3)
+
+
+@pytest.mark.parametrize("shape", [(3, 1 << 15), (5 ** 7,), (1, 2 * 3 ** 10)])
+def test_fft_four_step_batches_and_odd_factors(shape):
+    """The four-step path on a batch of rows (32 x 1024 each; complex128 takes pocketfft's SIMD
+    batch loop there), on odd factors (5^7: 25 x 3125) and on a strided input (every other point
+    of 2 * 3^10: 27 x 2187), both directions."""
+    scale = 1e-3 * shape[-1] ** 0.5  # complex64: accurate to ~1e-7 of the largest output
+
+    def fn(lib, x):
+        x = x[..., ::2] if shape[-1] % 3 == 0 else x
+        return lib.fft.fft(x), lib.fft.ifft(x, norm="ortho")
+    check(fn, shapes=[shape], dtype="complex64", atol=scale, grad_atol=scale)
+    check(fn, shapes=[shape], dtype="complex128")
+
+
+def test_fft_transposed_and_real_two_sided():
+    """Strided inputs and the two-sided transform of real input, written half by half."""
+    check(lambda lib, x: lib.fft.fft(x.t()), shapes=[(6, 5)], dtype="complex64")
+    check(lambda lib, x: lib.fft.fft(x.t(), dim=0), shapes=[(6, 5)])
+    check(lambda lib, x: lib.fft.fft2(x[:, ::2]), shapes=[(3, 8)], dtype="float64")
+    check(lambda lib, x: lib.fft.fft(x), shapes=[(2, 1)])
+
+
+@pytest.mark.parametrize("name", ["fft", "rfft", "ifft", "irfft"])
+def test_fft_single_precision_stays_single(name):
+    """float32/complex64 transforms run pocketfft's single-precision loop, as torch does: no
+    float64 copies (numpy.fft's own unscaled fft/rfft casts single to double and back: 5x the
+    output's bytes; the four-step path's one temporary is 1x)."""
+    import tracemalloc
+
+    import ember
+    x = ember.randn(1 << 16)
+    if name in ("fft", "ifft", "irfft"):
+        x = ember.complex(x, ember.randn(1 << 16))
+    f = getattr(ember.fft, name)
+    f(x)  # plans and twiddles first
+    tracemalloc.start()
+    y = f(x)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert y.dtype in (ember.float32, ember.complex64)
+    assert peak <= 2.2 * y.numpy().nbytes + (1 << 16), (peak, y.numpy().nbytes)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.fft.fft(x, norm="ortho"),
+    lambda lib, x: lib.fft.ifft(x.to(lib.complex64)),
+    lambda lib, x: lib.fft.rfft2(x, norm="forward"),
+    lambda lib, x: lib.fft.irfftn(x.to(lib.complex128), s=(4, 6)),
+    lambda lib, x: lib.fft.hfft(x.to(lib.complex64), n=5),
+    lambda lib, x: lib.fft.fft2(x.to(lib.complex64)),
+])
+def test_fft_without_numpy_gufuncs(call, monkeypatch):
+    """The path other backends (CuPy) take, through xp.fft's public functions."""
+    from ember.ops import _fft_fourstep, _fft_pocket
+    monkeypatch.setattr(_fft_pocket, "_pfu", None)
+    monkeypatch.setattr(_fft_fourstep, "_pfu", None)
+    check(call, shapes=[(4, 5)])

@@ -2,7 +2,8 @@
 
 Three primitives carry every transform, as in PyTorch: C2C (complex to complex), R2C (real to
 complex, optionally one-sided) and C2R (one-sided complex to real). Each takes the axes and a
-normalization mode (0: none, 1: 1/sqrt(n), 2: 1/n) and runs on NumPy's pocketfft; their
+normalization mode (0: none, 1: 1/sqrt(n), 2: 1/n) and runs on NumPy's pocketfft in the input's
+own precision (_fft_pocket; long 1-d complex ones in four steps, _fft_fourstep); their
 backwards are each other (PyTorch's fft_*_backward formulas), so gradients are exact.
 """
 from __future__ import annotations
@@ -12,8 +13,10 @@ import warnings
 import numpy as np
 
 from .. import _dtype as _dt
+from ..autograd.grad_mode import is_grad_enabled
 from ..backend import array_module
 from . import _fft_fourstep as _fourstep
+from . import _fft_pocket as _pocket
 from . import _op
 from ._op import Op
 from .complex import view_as_real
@@ -22,16 +25,7 @@ from .shape import cat
 
 __all__ = ["istft", "stft"]
 
-# numpy's `norm` for a normalization mode, by direction (numpy scales the inverse by default)
-_NP_NORM_FWD = ("backward", "ortho", "forward")
-_NP_NORM_INV = ("forward", "ortho", "backward")
-_COMPLEX_OF = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128,
-               np.dtype(np.complex64): np.complex64, np.dtype(np.complex128): np.complex128}
 _REAL_OF = {np.dtype(np.complex64): np.float32, np.dtype(np.complex128): np.float64}
-
-
-def _fft_module(x):
-    return array_module(x).fft
 
 
 class C2C(Op):
@@ -42,18 +36,11 @@ class C2C(Op):
     @staticmethod
     def forward(ctx, x, axes, mode, forward):
         ctx.meta = (axes, mode, forward)
-        if len(axes) == 1 and axes[0] == x.ndim - 1 and x.__class__ is np.ndarray \
-                and x.dtype.kind == "c":
-            parts = _fourstep.split(x.shape[-1])
+        if len(axes) == 1 and axes[0] == x.ndim - 1 and x.__class__ is np.ndarray:
+            parts = _fourstep.split(x.shape[-1], x.size // max(x.shape[-1], 1), x.itemsize)
             if parts is not None:  # a long transform: in cache-sized pieces (_fft_fourstep)
                 return _fourstep.c2c_last(x, *parts, forward, mode)
-        f = _fft_module(x)
-        norm = _NP_NORM_FWD[mode] if forward else _NP_NORM_INV[mode]
-        if len(axes) == 1:  # the 1-d entry points skip the n-d loop's copies
-            y = (f.fft if forward else f.ifft)(x, axis=axes[0], norm=norm)
-        else:
-            y = (f.fftn if forward else f.ifftn)(x, axes=axes, norm=norm)
-        return y.astype(x.dtype, copy=False)
+        return _pocket.c2c(x, axes, forward, mode)
 
     @staticmethod
     def backward(ctx, grad):
@@ -69,11 +56,9 @@ class R2C(Op):
     @staticmethod
     def forward(ctx, x, axes, mode, onesided):
         ctx.meta = (axes, mode, onesided, x.shape[axes[-1]])
-        f = _fft_module(x)
-        cd = _COMPLEX_OF[x.dtype]
         if onesided:
-            return _rfftn(f, x, axes, _NP_NORM_FWD[mode]).astype(cd, copy=False)
-        return _full_from_half(f, x, axes, mode).astype(cd, copy=False)
+            return _pocket.r2c(x, axes, mode)
+        return _full_from_half(x, axes, mode)
 
     @staticmethod
     def backward(ctx, grad):
@@ -83,26 +68,19 @@ class R2C(Op):
         return C2C.apply(grad, axes, mode, False).real, None, None, None
 
 
-def _rfftn(f, x, axes, norm):
-    if len(axes) == 1:
-        return f.rfft(x, axis=axes[0], norm=norm)
-    return f.rfftn(x, axes=axes, norm=norm)
-
-
-def _full_from_half(f, x, axes, mode):
-    """The two-sided transform of real x: rfftn, then the other half by Hermitian symmetry."""
-    n = x.shape[axes[-1]]
-    half = _rfftn(f, x, axes, _NP_NORM_FWD[mode])
-    if n <= 2 or x.size == 0:
-        return f.fftn(x, axes=axes, norm=_NP_NORM_FWD[mode])
+def _full_from_half(x, axes, mode):
+    """The two-sided transform of real x: the one-sided one written into the output's first
+    half, then the rest by Hermitian symmetry, X[k] = conj(X[-k]) over every transformed axis."""
     xp = array_module(x)
-    out = xp.empty(half.shape[:axes[-1]] + (n,) + half.shape[axes[-1] + 1:], half.dtype)
     last = axes[-1]
-    m = half.shape[last]
+    n = x.shape[last]
+    m = n // 2 + 1
+    out = xp.empty(x.shape[:last] + (n,) + x.shape[last + 1:], np.result_type(x.dtype, 1j))
     sl = [slice(None)] * x.ndim
     sl[last] = slice(0, m)
-    out[tuple(sl)] = half
-    # X[k] = conj(X[-k]) over every transformed axis: flip the others (index 0 stays put)
+    half = _pocket.r2c(x, axes, mode, out=out[tuple(sl)])
+    if n == m:
+        return out
     sl_src = [slice(None)] * x.ndim
     sl_src[last] = slice(n - m, 0, -1)  # X[k] for k >= m is conj(X[n - k])
     sl[last] = slice(m, n)
@@ -110,7 +88,7 @@ def _full_from_half(f, x, axes, mode):
         xp.conjugate(half[tuple(sl_src)], out=out[tuple(sl)])
         return out
     mirror = xp.conj(half[tuple(sl_src)])
-    for ax in axes[:-1]:
+    for ax in axes[:-1]:  # flip the other axes too (index 0 stays put)
         mirror = xp.roll(xp.flip(mirror, ax), 1, ax)
     out[tuple(sl)] = mirror
     return out
@@ -124,13 +102,7 @@ class C2R(Op):
     @staticmethod
     def forward(ctx, x, axes, mode, last_size):
         ctx.meta = (axes, mode)
-        f = _fft_module(x)
-        if len(axes) == 1:
-            y = f.irfft(x, last_size, axis=axes[0], norm=_NP_NORM_INV[mode])
-        else:
-            s = [x.shape[a] for a in axes[:-1]] + [last_size]
-            y = f.irfftn(x, s=s, axes=axes, norm=_NP_NORM_INV[mode])
-        return y.astype(_REAL_OF[x.dtype], copy=False)
+        return _pocket.c2r(x, axes, mode, last_size)
 
     @staticmethod
     def backward(ctx, grad):
@@ -295,23 +267,37 @@ def stft(input, n_fft: int, hop_length=None, win_length=None, window=None, cente
         x = x[..., (n_fft - win_length) // 2:]
         length = x.shape[-1]
     frames = x.unfold(-1, n_fft, hop_length)  # (B, n_frames, n_fft)
-    if w is not None:
-        frames = frames * w
     if onesided is None:
-        onesided = not frames.is_complex()
-    if onesided and frames.is_complex():
+        onesided = not complex_in
+    if onesided and complex_in:
         raise RuntimeError("Cannot have onesided output if window or input is complex")
     mode = 1 if normalized else 0
-    if frames.is_complex():
-        out = c2c(frames, (-1 % frames.ndim,), mode, True)
+    if _windowed_fast(frames, w, onesided):
+        out = _op._new_tensor(_pocket.windowed_r2c(frames._data, w._data, mode))
     else:
-        out = r2c(frames, (frames.ndim - 1,), mode, onesided)
+        if w is not None:
+            frames = frames * w
+        if complex_in:
+            out = c2c(frames, (-1 % frames.ndim,), mode, True)
+        else:
+            out = r2c(frames, (frames.ndim - 1,), mode, onesided)
     out = out.transpose(1, 2)
     if dim == 1:
         out = out.squeeze(0)
     if not return_complex:
         return view_as_real(out.resolve_conj())
     return out
+
+
+def _windowed_fast(frames, w, onesided: bool) -> bool:
+    """Whether stft may window and transform block by block (_fft_pocket.windowed_r2c): real
+    host frames and window of one dtype, one-sided, and no gradient to record."""
+    if w is None or not onesided or (frames.requires_grad or w.requires_grad) and \
+            is_grad_enabled():
+        return False
+    f, v = frames._data, w._data
+    return f.__class__ is np.ndarray and v.__class__ is np.ndarray and f.dtype == v.dtype \
+        and f.dtype.kind == "f"
 
 
 def _center_pad(x, pad: int, mode: str):

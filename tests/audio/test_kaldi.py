@@ -40,7 +40,12 @@ MFCC_OPTIONS = [
 
 @pytest.mark.parametrize("options", MFCC_OPTIONS)
 def test_mfcc(options):
-    check(lambda lib, x: K(lib).mfcc(x, **options), shapes=[(2, 2000)], low=-0.5, high=0.5, **TOL)
+    # the log of small mel bins amplifies float32 FFT rounding in the gradient: torch's own is up
+    # to 2e-4 off its float64 gradient, so float32 gets 3e-4 there and float64 pins the formulas
+    check(lambda lib, x: K(lib).mfcc(x, **options), shapes=[(2, 2000)], low=-0.5, high=0.5,
+          **TOL, grad_atol=3e-4)
+    check(lambda lib, x: K(lib).mfcc(x, **options), shapes=[(2, 2000)], low=-0.5, high=0.5,
+          dtype="float64", rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("options", [{}, {"subtract_mean": True, "snip_edges": False,

@@ -39,6 +39,17 @@ def test_stft(case, window, dtype):
                             return_complex=True)
     check(fn, shapes=[(2, 40)], dtype=dtype)
     check(fn, shapes=[(33,)], dtype=dtype)
+    check(fn, shapes=[(2, 40)], dtype=dtype, grad=False)  # no graph: windowed block by block
+
+
+@pytest.mark.parametrize("wdtype", ["float32", "float64"])
+def test_stft_without_grad_many_frames(wdtype):
+    """More frames than one block of _fft_pocket.windowed_r2c (128), and a window of another
+    dtype (which promotes, as in torch, on the general path)."""
+    def fn(lib, x):
+        w = lib.hann_window(16, dtype=getattr(lib, wdtype))
+        return lib.stft(x, 16, 2, window=w, normalized=True, return_complex=True)
+    check(fn, shapes=[(2, 300)], grad=False)
 
 
 def test_stft_spectrogram_power():
