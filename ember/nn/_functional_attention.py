@@ -235,6 +235,14 @@ def multi_head_attention_forward(query: Tensor, key: Tensor, value: Tensor, embe
     elif tuple(key.shape) != tuple(value.shape):
         raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
 
+    if (not need_weights and attn_mask is None and key_padding_mask is None and query is key
+            and key is value and not use_separate_proj_weight and in_proj_weight is not None
+            and bias_k is None and bias_v is None and not add_zero_attn and static_k is None
+            and static_v is None and (dropout_p == 0.0 or not training) and is_batched
+            and query.transpose(0, 1).is_contiguous()):
+        return _self_attention_batch_major(query.transpose(0, 1), num_heads, in_proj_weight,
+                                           in_proj_bias, out_proj_weight, out_proj_bias,
+                                           is_causal), None
     if not use_separate_proj_weight:
         if in_proj_weight is None:
             raise AssertionError("use_separate_proj_weight is False but in_proj_weight is None")
@@ -353,3 +361,17 @@ def _heads(t, static, name, bh, head_dim):
     if static.size(2) != head_dim:
         raise AssertionError(f"expecting {name}.size(2) of {head_dim}, but got {static.size(2)}")
     return static
+
+
+def _self_attention_batch_major(x, num_heads, in_w, in_b, out_w, out_b, is_causal):
+    """Self-attention of a contiguous (N, L, E) x (a batch_first module's input) without the
+    reference path's layout copies: one projection to (N, L, 3E), heads as views, the output
+    back as (L, N, E). Same operations per element as the reference composite."""
+    bsz, tgt_len, embed_dim = x.shape
+    head_dim = embed_dim // num_heads
+    qkv = linear(x, in_w, in_b).view(bsz, tgt_len, 3, num_heads, head_dim)
+    qkv = qkv.permute(2, 0, 3, 1, 4)
+    out = scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], None, 0.0, is_causal)
+    out = out.transpose(1, 2).reshape(bsz * tgt_len, embed_dim)
+    out = linear(out, out_w, out_b)
+    return out.view(bsz, tgt_len, embed_dim).transpose(0, 1)

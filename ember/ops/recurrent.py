@@ -5,6 +5,7 @@ A layer runs over a packed sequence: rows of step t are data[off:off + b], batch
 is one matmul; the recurrence and backward-through-time run on arrays, the weight gradients as one
 matmul over all steps. Under create_graph the backward re-derives the gradients from a per-step
 graph of ember ops (`_layer_graph`), so second derivatives work. No torch.nn.functional names.
+The LSTM on float32/float64 NumPy arrays runs in _rnn_lstm (feature-major steps, one GEMM each).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ..autograd import grad as _grad
 from ..autograd import grad_mode
 from ..backend import array_module
 from . import _op
+from . import _rnn_lstm as _lstm
 from . import shape as _shape
 from ._op import Op
 from .dropout import dropout as _dropout
@@ -47,8 +49,14 @@ class RnnLayer(Op):
 
     @staticmethod
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, mode, steps):
-        xp = array_module(x)
         train = bool(ctx.needs_input_grad)
+        if mode == "LSTM" and _lstm.supported(x, w_hh):
+            out, h, c, saved = _lstm.forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, steps,
+                                             train)
+            if train:
+                ctx.mode, ctx.steps, ctx.lstm_saved = mode, steps, saved
+            return out, h, c
+        xp = array_module(x)
         xw = x @ w_ih.T  # the input projection of every step at once; becomes the gate buffer
         if b_ih is not None:
             xw += b_ih if mode == "GRU" else b_ih + b_hh  # GRU keeps b_hn inside r * (...)
@@ -71,9 +79,15 @@ class RnnLayer(Op):
         x, h0, c0, w_ih, w_hh, _, _, w_hr = (
             None if t is None else t._data for t in ctx.inputs)
         xp = array_module(x)
+        go = None if gout is None else gout._data
+        if getattr(ctx, "lstm_saved", None) is not None:
+            dh = xp.zeros_like(h0) if ghn is None else ghn._data
+            dc = xp.zeros_like(c0) if gcn is None else gcn._data
+            grads = _lstm.backward(ctx.lstm_saved, go, dh, dc, x, w_ih, w_hh, w_hr, ctx.steps,
+                                   ctx.needs_input_grad)
+            return tuple(_wrap(g) for g in grads)
         mode, steps, saved = ctx.mode, ctx.steps, ctx.saved
         dh = xp.zeros_like(h0) if ghn is None else ghn._data.copy()
-        go = None if gout is None else gout._data
         gh_bias = None
         dw_hr = None
         if mode == "LSTM":

@@ -37,6 +37,23 @@ def test_embedding_grad_fn_name():
     assert type(t.grad_fn).__name__ == e.grad_fn.name() == "EmbeddingBackward0"
 
 
+@pytest.mark.parametrize("n,num", [(300, 40), (300, 7), (50, 50)])
+def test_embedding_weight_grad_with_repeats_is_bitwise(n, num):
+    """Repeated indices sum their gradient rows in order, bit for bit as torch (few repeats take
+    the sorted rank-by-rank path, many fall back to add.at)."""
+    rng = np.random.default_rng(n + num)
+    idx = rng.integers(0, num, n)
+    idx[:3] = idx[3]
+    g = rng.standard_normal((n, 5)).astype(np.float32)
+    g[0] = -0.0
+    results = []
+    for lib in (torch, ember):
+        w = lib.zeros(num, 5, requires_grad=True)
+        lib.nn.functional.embedding(lib.from_numpy(idx), w).backward(lib.from_numpy(g))
+        results.append(w.grad.numpy())
+    assert results[0].tobytes() == results[1].tobytes()
+
+
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0])
 def test_embedding_max_norm_renormalises_in_place(norm_type):
     tw, ew = torch.tensor(W * 3), ember.tensor(W * 3)

@@ -98,6 +98,20 @@ def test_mha_module_is_causal():
     assert len(rec) == 2  # torch's warning and ember's
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kw", [{}, {"bias": False}, {"dropout": 0.5}])
+def test_mha_module_batch_first_self_attention_no_weights(dtype, kw):
+    """The batch-major self-attention path (no weights, no masks, no dropout draw)."""
+    t, e = _mha(8, 2, dtype=np.dtype(dtype).name, batch_first=True, **kw)
+    if kw.get("dropout"):
+        t.eval()
+        e.eval()
+    _run(t, e, [_x(3, 5, 8)], dtype, need_weights=False)
+    causal = torch.nn.Transformer.generate_square_subsequent_mask(5, dtype=torch.float64).numpy()
+    _run(t, e, [_x(3, 5, 8, seed=1)], dtype, need_weights=False, is_causal=True,
+         attn_mask=causal.astype(dtype))
+
+
 @pytest.mark.parametrize("need_weights", [True, False])
 def test_mha_module_dropout_same_seed(need_weights):
     t, e = _mha(8, 2, dtype="float64", dropout=0.4)
