@@ -2,9 +2,11 @@
 
 PyTorch's CPU samplers call libm per element, and ember's random streams match them bit for bit.
 NumPy calls libm too, except on CPUs where it dispatches to SIMD approximations (AVX-512 builds use
-SVML, which differs from libm in the last bit for ~0.4% of logs and ~8% of log1ps). The first use
-of each function probes NumPy against Python's `math` (which is libm) on a fixed sample; where they
-disagree, that function is evaluated per element through `math` (slower, but exact).
+SVML, which differs from libm in the last bit for ~0.4% of logs and ~8% of log1ps). NumPy's SIMD
+loops only take inputs read forwards: with a negative input stride (and a fresh forward output) the
+ufunc runs its scalar loop, which is libm's function at C speed. The first use of each function
+probes, against Python's `math` (which is libm) on a fixed sample, NumPy's plain ufunc, then that
+reversed-stride call; if neither agrees, the function runs per element through `math` (exact, slow).
 """
 from __future__ import annotations
 
@@ -42,12 +44,29 @@ def _per_element(ufunc, fn):
     return apply
 
 
+def _scalar_loop(ufunc):
+    """`ufunc` fed a negatively strided copy of its input, so NumPy runs its scalar (libm) loop."""
+
+    def apply(x) -> np.ndarray:
+        x = np.asarray(x, np.float64)
+        backwards = x.reshape(-1)[::-1].copy()[::-1]  # x's values, read through a negative stride
+        with np.errstate(all="ignore"):
+            return ufunc(backwards).reshape(x.shape)
+
+    return apply
+
+
 def _pick(name: str):
-    """NumPy's ufunc when it agrees with libm on the probe, else the per-element libm path."""
+    """The fastest of NumPy's ufunc, its scalar loop and per-element `math` that agrees with
+    libm on the probe (the last always does)."""
     ufunc, scalar = getattr(np, name), getattr(math, name)
     probe = _DOMAINS[name]
     exact = np.array([scalar(v) for v in probe.tolist()])
-    fn = ufunc if np.array_equal(ufunc(probe), exact) else _per_element(ufunc, scalar)
+    fn = _per_element(ufunc, scalar)
+    for candidate in (ufunc, _scalar_loop(ufunc)):
+        if np.array_equal(candidate(probe), exact):
+            fn = candidate
+            break
     _chosen[name] = fn
     return fn
 

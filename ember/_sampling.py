@@ -2,8 +2,9 @@
 
 Each function returns a host NumPy array. The recipes (which draws, in which order, with which
 arithmetic) are PyTorch's, found by reading ATen and checked bit for bit against torch 2.13:
-- uniform float: (u32 & 0xFFFFFF) * 2**-24; double: (u64 & (2**53 - 1)) * 2**-53; half and
-  bfloat16 round the float value and map a result equal to `to` back to `from`.
+- uniform float: (u32 & 0xFFFFFF) * 2**-24; double: (u64 & (2**53 - 1)) * 2**-53, then
+  fma(u, to - from, from); a result that rounds to `to` becomes `from` (half and bfloat16 round
+  the float value first).
 - normal with numel >= 16 on a contiguous tensor: uniforms first, then Box-Muller over 16-wide
   blocks (pairs j, j + 8), the last 16 redrawn when numel % 16 != 0. float32 goes through the AVX2
   kernel, whose Cephes log/sincos polynomials (with GCC's FMA contraction) are emulated here
@@ -63,6 +64,21 @@ def uniform24(g, n: int, out: np.ndarray | None = None) -> np.ndarray:
     return u
 
 
+_LOW24 = np.uint64(0xFFFFFF)
+_SCALE24 = _f32(2.0 ** -24)
+
+
+def uniform24_small(g, n: int) -> np.ndarray:
+    """uniform24 for n < 512 with the fewest NumPy calls (per-call overhead is the cost here)."""
+    if n:
+        g._fresh = False
+    r = g._bg.random_raw(n)
+    r &= _LOW24
+    u = r.astype(_f32)  # exact: r < 2**24
+    u *= _SCALE24
+    return u
+
+
 def _bits53(g, n: int) -> np.ndarray:
     """n 53-bit integers (u64 & (2**53 - 1), the first u32 the high word) as a uint64 array."""
     v = g._u64(n)
@@ -70,10 +86,12 @@ def _bits53(g, n: int) -> np.ndarray:
     return v
 
 
-def uniform53(g, n: int) -> np.ndarray:
+def uniform53(g, n: int, out: np.ndarray | None = None) -> np.ndarray:
     """float64 in [0, 1): 53 bits of a u64 per draw (the first u32 is the high word)."""
-    u = _bits53(g, n).view(np.int64).astype(_f64)
-    u *= 2.0 ** -53
+    u = np.empty(n, _f64) if out is None else out
+    for i in range(0, n, _DRAW_CHUNK):  # chunks: the uint64 scratch stays small and reused
+        j = min(n, i + _DRAW_CHUNK)
+        np.multiply(_bits53(g, j - i).view(np.int64), 2.0 ** -53, out=u[i:j])
     return u
 
 
@@ -112,27 +130,41 @@ def fma64(a, b, c) -> np.ndarray:
     return out
 
 
-def _fma64_chunk(a, b, c, out, w) -> None:
+def _fma64_chunk(a, b, c, out, w, b_split=None) -> None:
+    """out = fma(a, b, c) on one chunk; b_split is (hi, lo) of a scalar b, split beforehand."""
     p, e, h, t, u, v = w
     np.multiply(a, b, out=p)
     _split_into(a, h, t, u)  # a = h + t
-    _split_into(b, u, v, e)  # b = u + v
+    if b_split is None:
+        _split_into(b, u, v, e)  # b = u + v
+    else:
+        u, v = b_split
+    low_b = b_split is None or v != 0  # b = u exactly (<= 26 bits, e.g. 3.0): no v terms
     np.multiply(h, u, out=e)
     np.subtract(e, p, out=e)
-    np.multiply(h, v, out=h)
-    np.add(e, h, out=e)
+    if low_b:
+        np.multiply(h, v, out=h)
+        np.add(e, h, out=e)
     np.multiply(t, u, out=h)
     np.add(e, h, out=e)
-    np.multiply(t, v, out=h)
-    np.add(e, h, out=e)  # a * b == p + e exactly
-    _two_sum_into(c, p, out, t, h)  # c + p == out + t
+    if low_b:
+        np.multiply(t, v, out=h)
+        np.add(e, h, out=e)  # a * b == p + e exactly (the skipped terms add +-0 to e)
+    u, v = w[4], w[5]
+    _two_sum_into(c, p, out, t, h)  # c + p == out + t (out may be a: a is no longer read)
     _two_sum_into(t, e, u, v, h)  # t + e == u + v
     v_bits = u.view(np.int64)
     np.bitwise_and(v_bits, 1, out=h.view(np.int64))
     odd = np.flatnonzero((h.view(np.int64) == 0) & (v != 0))
     if odd.size:  # round to odd: step off an even last bit toward the exact sum
         u[odd] = np.nextafter(u[odd], np.copysign(np.inf, v[odd]))
+    zeros = None if out.all() else np.flatnonzero(out == 0)
+    if zeros is not None:  # c + p == +-0 with nothing left over keeps IEEE's sign of that sum
+        zeros = zeros[u[zeros] == 0]
+        signed = out[zeros]
     np.add(out, u, out=out)
+    if zeros is not None:
+        out[zeros] = signed
 
 
 def _split_into(x, hi, lo, tmp) -> None:
@@ -164,13 +196,28 @@ def _two_sum(x, y):
     return s, (x - (s - bb)) + (y - bb)
 
 
-def _fma32(x, scale, shift, out=None) -> np.ndarray:
+def _exact_affine24(scale: float, shift: float) -> bool:
+    """Whether k * 2**-24 * scale + shift (0 <= k < 2**24, float32 scale and shift) is exact in
+    float64, so that rounding it to float32 is the FMA's single rounding.
+
+    With scale < 2**es and shift < 2**el (frexp exponents), the sum is below 2**(max(es, el) + 1)
+    and a multiple of 2**min(es - 48, el - 24): at most 53 bits when es - 28 <= el <= es + 4
+    (uniform_(-a, a) has el = es - 1).
+    """
+    if not (scale and shift and math.isfinite(scale) and math.isfinite(shift)):
+        return False
+    es, el = math.frexp(scale)[1], math.frexp(shift)[1]
+    return es - 28 <= el <= es + 4
+
+
+def _fma32(x, scale, shift, out=None, exact_sum: bool = False) -> np.ndarray:
     """float32 fma(x, scale, shift), correctly rounded: x * scale is exact in double, the sum is
     rounded to double then to float32, and the rare double-rounding ties are corrected.
 
     Ties need a halfway float64 sum; in float32's subnormal range they need both terms tiny too
     (a sum of terms within a few binades of each other is exact), so with |shift| >= 2**-120 only
-    the halfway test runs, and with shift == 0 there is a single rounding and no test at all.
+    the halfway test runs, and with shift == 0 there is a single rounding and no test at all;
+    nor when the caller knows the float64 sum is exact (`exact_sum`, see _exact_affine24).
     """
     scale, shift = float(_f32(scale)), float(_f32(shift))
     if out is None:
@@ -186,10 +233,10 @@ def _fma32(x, scale, shift, out=None) -> np.ndarray:
         j = min(n, i + step)
         tt, ll = t[:j - i], lo[:j - i]
         np.multiply(xf[i:j], scale, out=tt, dtype=_f64)
-        if shift != 0.0:
-            np.add(tt, shift, out=tt)
-            if not tiny_safe or _halfway_any(tt, ll, hit[:j - i]):
-                _fix_ties(tt, xf[i:j], scale, shift, ll)
+        np.add(tt, shift, out=tt)  # also for shift == +-0: an exact zero product takes its sign
+        if shift != 0.0 and not exact_sum and \
+                (not tiny_safe or _halfway_any(tt, ll, hit[:j - i])):
+            _fix_ties(tt, xf[i:j], scale, shift, ll)
         np.copyto(of[i:j], tt)
     return out
 
@@ -201,20 +248,72 @@ def _halfway_any(t, low, hit) -> bool:
     return bool(hit.any())
 
 
+def _uniform53_affine(g, n: int, scale: float, shift: float, out=None) -> np.ndarray | None:
+    """fma(u, scale, shift) for n float64 uniforms u, drawn and combined a chunk at a time (the
+    work stays in cache); None when scale or shift is so large or small that fma64's guards for
+    overflow and underflow are needed. A nonzero u is at least 2**-53, so with the bounds below
+    no product, split or sum over- or underflows."""
+    if not (2.0 ** -800 <= abs(scale) <= 2.0 ** 900 and abs(shift) <= 2.0 ** 1000):
+        return None
+    big = scale * 134217729.0
+    hi = big - (big - scale)
+    split = (hi, scale - hi)
+    if out is None:
+        out = np.empty(n, _f64)
+    step = max(1, min(n, 1 << 13))
+    w = [np.empty(step, _f64) for _ in range(6)]
+    for i in range(0, n, step):
+        j = min(n, i + step)
+        o = out[i:j]
+        np.multiply(_bits53(g, j - i).view(np.int64), 2.0 ** -53, out=o)
+        _fma64_chunk(o, scale, shift, o, [v[:j - i] for v in w], split)
+    return out
+
+
+def _high_to_low(x: np.ndarray, scale: float, low: float, high: float, eps: float) -> np.ndarray:
+    """PyTorch maps a result that rounded up to `high` back to `low`. Results grow with the
+    uniform, so only when the largest one (uniform 1 - eps) can round to `high` is x searched."""
+    top = Fraction(1) - Fraction(eps)
+    if x.dtype == _f64:
+        try:
+            reach = float(top * Fraction(scale) + Fraction(low)) >= high
+        except (OverflowError, ValueError):
+            reach = True
+    else:  # float32: the largest result rounds below `high` when it lies below the midpoint
+        below = float(np.nextafter(_f32(high), _f32(-np.inf)))
+        reach = not math.isfinite(high) or \
+            top * Fraction(scale) + Fraction(low) >= (Fraction(below) + Fraction(high)) / 2
+    if reach:
+        hit = x == x.dtype.type(high)
+        if hit.any():
+            x[hit] = x.dtype.type(low)
+    return x
+
+
 def uniform(g, n: int, np_dtype, low: float, high: float, out=None) -> np.ndarray:
-    """uniform_(low, high) for a floating dtype (float32 results are written into `out`)."""
+    """uniform_(low, high) for a floating dtype (float32 and float64 results are written into
+    `out`, a flat array of the dtype, when given)."""
     kind = np.dtype(np_dtype)
+    if out is not None and out.dtype != kind:
+        out = None
     if kind == _f64:
-        u = uniform53(g, n)
         if low == 0.0 and high == 1.0:
-            return u
-        return fma64(u, _f64(high) - _f64(low), low)
+            return uniform53(g, n, out)
+        scale = float(_f64(high) - _f64(low))
+        u = None
+        if math.isfinite(scale) and math.isfinite(low):
+            u = _uniform53_affine(g, n, scale, float(low), out)
+        if u is None:
+            u = fma64(uniform53(g, n), scale, low)
+        return _high_to_low(u, scale, low, high, 2.0 ** -53)
     u = uniform24(g, n, out if kind == _f32 else None)
     if kind == _f32:
         if low == 0.0 and high == 1.0:
             return u
         lo, hi = _f32(low), _f32(high)
-        return _fma32(u, hi - lo, lo, out=u)
+        scale = hi - lo
+        u = _fma32(u, scale, lo, out=u, exact_sum=_exact_affine24(float(scale), float(lo)))
+        return _high_to_low(u, float(scale), float(lo), float(hi), 2.0 ** -24)
     lo, hi = _f32(low), _f32(high)  # float bounds: only the result is rounded
     x = u if (lo == 0 and hi == 1) else _fma32(u, hi - lo, lo)
     y = x.astype(kind)
@@ -228,12 +327,16 @@ def uniform(g, n: int, np_dtype, low: float, high: float, out=None) -> np.ndarra
 def normal(g, n: int, np_dtype, mean: float = 0.0, std: float = 1.0,
            contiguous: bool = True, out=None) -> np.ndarray:
     """normal_(mean, std) for a floating dtype, in the order PyTorch writes the elements
-    (blocked float32 results are written into `out`, a float32 array, when given)."""
+    (blocked float32 and float64 results are written into `out`, a flat array of the dtype)."""
     kind = np.dtype(np_dtype)
+    if out is not None and out.dtype != kind:
+        out = None
     if n < 16 or not contiguous:
+        if n <= 64:
+            return np.array(_normal_serial_list(g, n, mean, std), kind)
         return normal_serial(g, n, mean, std).astype(kind)
     if kind == _f64:
-        return _normal_fill_double(g, n, mean, std)
+        return _normal_fill_double(g, n, mean, std, out)
     m = n - n % 16
     if kind == _f32:
         x = uniform24(g, n, out)
@@ -243,7 +346,16 @@ def normal(g, n: int, np_dtype, mean: float = 0.0, std: float = 1.0,
         _box_muller_avx2(uniform24(g, m), out=x[:m])
     if n % 16:
         x[n - 16:] = _box_muller_avx2(uniform24(g, 16))
-    if mean != 0.0 or std != 1.0:
+    s32 = _f32(std)
+    if mean == 0.0 and math.copysign(1.0, mean) > 0 and std != 1.0 and s32 != 0 and \
+            math.isfinite(s32):
+        # fma(x, std, +0) is the float32 product's one rounding, except that an exact zero
+        # product (x == +-0) becomes +0
+        zeros = None if x.all() else np.flatnonzero(x == 0)
+        np.multiply(x, s32, out=x)
+        if zeros is not None:
+            x[zeros] = 0.0
+    elif mean != 0.0 or std != 1.0:
         x = _fma32(x, std, mean, out=x)
     return x if kind == _f32 else x.astype(kind)
 
@@ -303,10 +415,12 @@ def _normal_serial_list(g, n: int, mean: float, std: float) -> list:
     return vals
 
 
-def _normal_fill_double(g, n: int, mean: float, std: float) -> np.ndarray:
-    x = uniform53(g, n)
+def _normal_fill_double(g, n: int, mean: float, std: float, out=None) -> np.ndarray:
+    x = uniform53(g, n, out)
     m = n - n % 16
-    x[:m] = _box_muller_double(x[:m])
+    for i in range(0, m, _CHUNK):  # in place, a chunk at a time: the temporaries stay small
+        j = min(m, i + _CHUNK)
+        _box_muller_double(x[i:j], out=x[i:j])
     if n % 16:
         x[n - 16:] = _box_muller_double(uniform53(g, 16))
     if mean != 0.0 or std != 1.0:
@@ -314,14 +428,19 @@ def _normal_fill_double(g, n: int, mean: float, std: float) -> np.ndarray:
     return x
 
 
-def _box_muller_double(u: np.ndarray) -> np.ndarray:
+def _box_muller_double(u: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """normal_fill_16 in double over whole 16-blocks of uniforms (out may be u)."""
     a = u.reshape(-1, 16)
-    radius = np.sqrt(-2.0 * _libm.log(1.0 - a[:, :8]))
-    theta = (2.0 * math.pi) * a[:, 8:]
-    out = np.empty_like(a)
-    out[:, :8] = radius * _libm.cos(theta)
-    out[:, 8:] = radius * _libm.sin(theta)
-    return out.reshape(-1)
+    radius = np.subtract(1.0, a[:, :8])
+    radius = _libm.log(radius)
+    np.multiply(radius, -2.0, out=radius)
+    np.sqrt(radius, out=radius)
+    theta = np.multiply(a[:, 8:], 2.0 * math.pi)
+    cos, sin = _libm.cos(theta), _libm.sin(theta)
+    o = np.empty_like(a) if out is None else out.reshape(-1, 16)
+    np.multiply(radius, cos, out=o[:, :8])
+    np.multiply(radius, sin, out=o[:, 8:])
+    return o.reshape(-1)
 
 
 # The float32 kernel: every step of avx_mathfun's log256_ps / sincos256_ps, on preallocated

@@ -43,7 +43,7 @@ def _follow(ptr: np.ndarray, spare: np.ndarray) -> np.ndarray:
     """Follow pointers to each chain's end (a fixed point) by pointer jumping: ptr = ptr[ptr]
     until nothing moves, ping-ponging between ptr and the equally long `spare`."""
     while True:
-        np.take(ptr, ptr, out=spare)
+        ptr.take(ptr, out=spare, mode="wrap")  # indices are in range; "raise" would buffer
         if np.array_equal(spare, ptr):
             return ptr
         ptr, spare = spare, ptr

@@ -135,9 +135,13 @@ def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, de
     shape = _plain_shape(args, size)
     if shape is not None and out is None and dtype is None and device is None \
             and not requires_grad:
+        n = math.prod(shape)
         d = _dt.get_default_dtype()
-        arr = S.uniform(_gen(generator), math.prod(shape), d.np_dtype, 0.0, 1.0)
-        return _op._new_tensor(arr.reshape(shape))
+        if n < 512 and d is _dt.float32:
+            arr = S.uniform24_small(_gen(generator), n)
+        else:
+            arr = S.uniform(_gen(generator), n, d.np_dtype, 0.0, 1.0)
+        return _op._new_tensor(arr if len(shape) == 1 else arr.reshape(shape))
     shape = _sizes(args, size)
     d = dtype if out is None else out.dtype
     if d is not None and d.is_complex:  # torch draws the real and imaginary parts in turn
@@ -156,7 +160,7 @@ def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, d
             and not requires_grad:
         d = _dt.get_default_dtype()
         arr = S.normal(_gen(generator), math.prod(shape), d.np_dtype)
-        return _op._new_tensor(arr.reshape(shape))
+        return _op._new_tensor(arr if len(shape) == 1 else arr.reshape(shape))
     shape = _sizes(args, size)
     d = dtype if out is None else out.dtype
     if d is not None and d.is_complex:  # parts in turn, each of variance 1/2 (torch)

@@ -38,3 +38,11 @@ def test_edges_follow_ieee_not_math_errors():
     assert np.array_equal(_libm.log1p(np.array([-1.0])), [-np.inf])
     assert np.array_equal(_libm.exp(np.array([1000.0, 0.0])), [np.inf, 1.0])
     assert _libm.log(np.zeros((2, 0))).shape == (2, 0)
+
+
+def test_large_inputs_stay_exact():
+    """Past NumPy's buffer and chunk sizes the chosen path still equals libm."""
+    x = np.random.default_rng(1).random(150_000)
+    want = np.array([math.log(v) for v in x.tolist()])
+    np.testing.assert_array_equal(_libm.log(x), want)
+    np.testing.assert_array_equal(_libm.log(x.reshape(300, 500)), want.reshape(300, 500))

@@ -277,3 +277,143 @@ def test_randperm_matches_torch(n):
             assert str(a.dtype) == str(b.dtype)
             assert np.array_equal(a.numpy(), b.numpy())
         assert np.array_equal(tg.get_state().numpy(), eg.get_state().numpy())
+
+
+def _same_stream(t_fn, e_fn, seed=0):
+    """Run the same sampling call under torch and ember from one seed: values and final state."""
+    import torch
+
+    import ember
+
+    torch.manual_seed(seed)
+    ember.manual_seed(seed)
+    t, e = t_fn(torch), e_fn(ember)
+    assert str(t.dtype).split(".")[-1] == str(e.dtype).split(".")[-1]
+    assert tuple(t.shape) == tuple(e.shape)
+    assert np.array_equal(t.numpy(), e.numpy())
+    assert np.array_equal(torch.get_rng_state().numpy(), ember.get_rng_state().numpy())
+
+
+_BIG = 2 * 8192 + 16384 + 7
+
+
+@pytest.mark.parametrize("low, high, n", [(-1.0, 2.0, _BIG), (-0.0541, 0.0541, _BIG),
+                                          (3.0, 3.5, 40), (-5.0, 1e-3, _BIG),
+                                          (-1e300, 1e300, 300), (1e-300, 3e-300, 300),
+                                          (0.0, 2.0 ** -900, 300)])
+def test_uniform_float64_affine_matches_torch(low, high, n):
+    """The chunked draw + double-FMA path (chunk edges, a short last chunk) and, for extreme
+    bounds, fma64's guarded (exact, per-element) fallback."""
+    _same_stream(lambda m: m.empty(n, dtype=m.float64).uniform_(low, high),
+                 lambda m: m.empty(n, dtype=m.float64).uniform_(low, high), seed=7)
+
+
+@pytest.mark.parametrize("n", [15, 16, 2 * 32768 + 40])
+def test_randn_float64_chunks_match_torch(n):
+    """The double Box-Muller in place over several chunks, then the redrawn tail block."""
+    _same_stream(lambda m: m.randn(n, dtype=m.float64), lambda m: m.randn(n, dtype=m.float64))
+    _same_stream(lambda m: m.empty(n, dtype=m.float64).normal_(1.5, 0.25),
+                 lambda m: m.empty(n, dtype=m.float64).normal_(1.5, 0.25), seed=2)
+
+
+@pytest.mark.parametrize("shape", [(0,), (1,), (3,), (10,), (511,), (512,), (2, 3), ((),)])
+def test_small_rand_randn_fast_paths_match_torch(shape):
+    """rand/randn with plain sizes: the few-NumPy-call paths, with and without a cached normal."""
+    _same_stream(lambda m: m.rand(*shape), lambda m: m.rand(*shape))
+    _same_stream(lambda m: m.stack([m.randn(*shape) for _ in range(3)]),
+                 lambda m: m.stack([m.randn(*shape) for _ in range(3)]), seed=5)
+
+
+def test_exact_affine24_bounds_are_exact():
+    """Where _exact_affine24 says so, k * 2**-24 * scale + shift is exact in float64 (checked with
+    fractions at the extreme k and exponents); just outside its band it is not always."""
+    from fractions import Fraction
+
+    from ember import _sampling as S
+
+    rng = np.random.default_rng(3)
+    ks = np.r_[0, 1, 2 ** 24 - 1, rng.integers(0, 2 ** 24, 200)]
+    scale = float(np.float32(1 - 2 ** -24))  # 24 significant bits
+    for shift_exp in range(-40, 10):
+        shift = -float(np.float32(np.ldexp(1 + 2 ** -23, shift_exp - 1)))
+        exact = all(float(v) == v for v in (
+            Fraction(int(k), 2 ** 24) * Fraction(scale) + Fraction(shift) for k in ks))
+        if S._exact_affine24(scale, shift):
+            assert exact, shift_exp
+        elif shift_exp in (-30, 6):
+            assert not exact, shift_exp
+    assert S._exact_affine24(0.1082, -0.0541) and not S._exact_affine24(1.0, 0.0)
+
+
+@pytest.mark.parametrize("low, high", [(-0.0541, 0.0541), (2.0, 3.0), (-1e-9, 1.0), (5.0, 6e3)])
+def test_uniform_float32_affine_matches_torch(low, high):
+    n = 3 * 16384 + 5
+    _same_stream(lambda m: m.empty(n).uniform_(low, high),
+                 lambda m: m.empty(n).uniform_(low, high), seed=4)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_inplace_fills_write_into_the_tensor(dtype):
+    """uniform_/normal_ on contiguous float tensors draw straight into their memory; transposed
+    views and mean/std != (0, 1) keep torch's values too."""
+    import ember
+
+    def fill(m):
+        t = m.empty(300, 70, dtype=getattr(m, dtype))
+        if m is ember:
+            ptr = t._data.ctypes.data
+        t.uniform_(-0.5, 2.0)
+        a = t.clone()
+        t.normal_(0.0, 1.0)
+        b = t.clone()
+        t.normal_(1.5, 0.25)
+        c = t.clone()
+        if m is ember:
+            assert t._data.ctypes.data == ptr
+        v = m.empty(70, 300, dtype=getattr(m, dtype)).t()
+        return m.stack([a, b, c, v.normal_(2.0, 3.0), v.uniform_(-1.0, 1.0)])
+
+    _same_stream(fill, fill, seed=6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("low, high", [(5.0, 5.0 + 2 ** -40), (1.0, 1.0 + 3e-7),
+                                       (-3.0, -3.0 + 2 ** -21), (-1.0, -1.0 + 2 ** -50)])
+def test_uniform_results_rounding_to_high_become_low(dtype, low, high):
+    """Narrow ranges round some results up to `high`; torch writes `low` there."""
+    _same_stream(lambda m: m.empty(3000, dtype=getattr(m, dtype)).uniform_(low, high),
+                 lambda m: m.empty(3000, dtype=getattr(m, dtype)).uniform_(low, high), seed=9)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("mean, std", [(0.0, 0.02), (0.0, 0.0), (-0.0, 0.0), (0.0, 2.0 ** -101),
+                                       (-0.0, 3.0)])
+def test_normal_zero_mean_keeps_torchs_zero_signs(dtype, mean, std):
+    """normal_(0, std) is fma(x, std, mean): exact zero products take the sign of + mean."""
+    def fill(m):
+        t = m.empty(1000, dtype=getattr(m, dtype)).normal_(mean, std)
+        return m.stack([t, m.signbit(t)])
+
+    _same_stream(fill, fill, seed=3)
+
+
+def test_normal_scaling_turns_exact_zero_products_positive():
+    """A zero radius (uniform 0: sqrt(-0) = -0) gives -0 normals; fma(x, std, +0) makes them +0, as
+    the general float32 FMA path does, while nonzero products keep the float32 product."""
+    from ember import _sampling as S
+
+    class Raw:
+        def __init__(self, words):
+            self.words = np.asarray(words, np.uint64)
+
+        def _raw(self, n):
+            assert n == self.words.size
+            return self.words.copy()
+
+    words = [0] * 4 + [5, 77, 1 << 20, 12345] + [0] * 4 + [1 << 22] * 4  # radius -0 at angle 0
+    base = S.normal(Raw(words), 16, np.float32)
+    assert np.signbit(base[:4]).all() and (base[:4] == 0).all()
+    for std in (0.5, 2.0 ** -140, 3.0):
+        got = S.normal(Raw(words), 16, np.float32, 0.0, std)
+        want = S._fma32(base, std, 0.0)
+        assert np.array_equal(got.view(np.int32), want.view(np.int32)), std

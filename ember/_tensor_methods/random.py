@@ -44,9 +44,13 @@ def _fill(t, name: str, make, perm_like=None):
     return t
 
 
+_DIRECT = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _direct(view):
-    """`view` flattened when samplers can write float32 values straight into it, else None."""
-    if view.__class__ is np.ndarray and view.dtype == np.float32 and view.flags.c_contiguous:
+    """`view` flattened when samplers can write float32 or float64 values straight into it,
+    else None."""
+    if view.__class__ is np.ndarray and view.dtype in _DIRECT and view.flags.c_contiguous:
         return view.reshape(-1)
     return None
 
