@@ -14,7 +14,6 @@ import numpy as np
 from . import _dtype as _dt
 from . import _sampling as S
 from . import _sampling_discrete as D
-from . import cuda
 from ._mt19937 import Generator, default_generator
 from .backend import to_device
 from .ops import _op, creation
@@ -48,6 +47,8 @@ __all__ = [
 
 def manual_seed(seed) -> Generator:
     """Seed the default generator (and every GPU's, as torch does); returns the default one."""
+    from . import cuda  # on first use: `import ember` does not load the cuda package
+
     gen = default_generator.manual_seed(seed)
     cuda.manual_seed_all(int(seed))
     return gen

@@ -26,6 +26,7 @@ DEFERRED = ["ember.nn", "ember.optim", "ember.utils", "ember.serialization", "em
             "ember._compile", "ember._storage", "ember.distributions", "ember.linalg", "ember.fft",
             "ember.ops.activation", "ember.ops.conv", "ember.ops.pooling", "ember.ops.loss",
             "ember.ops.attention", "ember.ops.recurrent", "ember.autograd.functional",
+            "ember.cuda",
             *(f"ember.{module}" for module in ember._LAZY_EXPORTS)]
 
 FRESH = """
