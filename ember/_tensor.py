@@ -68,6 +68,29 @@ _OPERANDS = (int, float, complex, np.number, np.bool_)
 _ORDERABLE = (int, float, complex, np.number, np.bool_)  # < > <= >=: and Tensor, below
 
 
+def _arithmetic(op, general=None):
+    """A Python operator (+, -, *, /) of a Tensor and `other`.
+
+    Two tensors of one floating dtype, or a floating tensor and a Python float, need no type
+    promotion and go straight to `op.apply` (most calls; measured by benchmarks/micro_ops.py);
+    anything else goes to `general(self, other)` (default: binary(op, ...)), which promotes
+    and raises torch's error for shapes that do not broadcast.
+    """
+    def operator(self, other):
+        d = self._data.dtype
+        if d.kind == "f" and (other.__class__ is float or (
+                other.__class__ is Tensor and other._data.dtype is d)):
+            try:
+                return op.apply(self, other)
+            except ValueError:  # shapes that do not broadcast: `general` raises torch's error
+                pass
+        elif other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+            return NotImplemented
+        return general(self, other) if general is not None else _binary(op, self, other)
+
+    return operator
+
+
 class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods,
              CreationMethods, RandomMethods, ComplexMethods, DecompositionMethods, ViewMethods,
              AutogradMethods, SpecialMethods, SurfaceMethods, CastingMethods):
@@ -483,23 +506,13 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return _contiguous(self, memory_format)
 
     # ---- Python operators -------------------------------------------------------------------
-    def __add__(self, other):
-        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
-            return NotImplemented
-        return _binary(_Add, self, other)
-
-    def __radd__(self, other):  # the tensor first, as PyTorch: (2 + x) lists x's edge first
-        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
-            return NotImplemented
-        return _binary(_Add, self, other)
+    # the tensor first, as PyTorch: (2 + x) and (2 * x) list x's edge first
+    __add__ = __radd__ = _arithmetic(_Add)
 
     def __iadd__(self, other):
         return self.add_(other)
 
-    def __sub__(self, other):
-        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
-            return NotImplemented
-        return _ew.sub(self, other)
+    __sub__ = _arithmetic(_ew.Sub, _ew.sub)
 
     def __rsub__(self, other):
         if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
@@ -509,23 +522,12 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     def __isub__(self, other):
         return self.sub_(other)
 
-    def __mul__(self, other):
-        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
-            return NotImplemented
-        return _binary(_Mul, self, other)
-
-    def __rmul__(self, other):  # the tensor first, as PyTorch: (2 * x) lists x's edge first
-        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
-            return NotImplemented
-        return _binary(_Mul, self, other)
+    __mul__ = __rmul__ = _arithmetic(_Mul)
 
     def __imul__(self, other):
         return self.mul_(other)
 
-    def __truediv__(self, other):
-        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
-            return NotImplemented
-        return _ew.div(self, other)
+    __truediv__ = _arithmetic(_ew.Div, _ew.div)
 
     def __rtruediv__(self, other):  # as PyTorch: reciprocal() * other (MulBackward0), through
         try:  # the operator (other's __rmul__ may answer); a TypeError means NotImplemented

@@ -188,6 +188,7 @@ class Op:
     _node_cls = OpNode
     _ctx_cls = _ForwardOnly
     _pair_edges = True  # the first two arguments get the first two edges (apply's fast path)
+    _saves_pair = False  # save_inputs is (0, 1)
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -197,6 +198,7 @@ class Op:
                             {"_op": cls, "__slots__": (), "__module__": cls.__module__})
         diff = cls.differentiable_args
         cls._pair_edges = diff is None or tuple(diff[:2]) == (0, 1)
+        cls._saves_pair = tuple(cls.save_inputs) == (0, 1)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):  # pragma: no cover - every op overrides it
@@ -293,7 +295,10 @@ def _pair_node(cls, args, x, y, pair: bool, n: int) -> OpNode:
         node._in_meta = (mx, None)
         node.next_functions = (edge_of(x), NO_EDGE)
     if cls.save_inputs:
-        _save(cls, node, args)
+        if pair and cls._saves_pair and not _graph.active:  # Mul, Div...: both inputs
+            node._saved_inputs = ((x, x._vbox[0]), (y, y._vbox[0]))
+        else:
+            _save(cls, node, args)
     if _anomaly._enabled:
         _anomaly.record_trace(node, 4)
     return node

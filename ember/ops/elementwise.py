@@ -61,6 +61,8 @@ warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.ops\.
 _float = builtins.float
 _int = builtins.int
 _bool = builtins.bool
+_np_subtract = np.subtract
+_np_true_divide = np.true_divide
 
 
 # ---- arithmetic ------------------------------------------------------------------------------
@@ -94,9 +96,11 @@ class Sub(Op):
 
     @staticmethod
     def forward(ctx, x, y, alpha=None, dtype=None):
+        if alpha is None and dtype is None and x.__class__ is _ndarray:
+            return _np_subtract(x, y)  # the common case: one host dtype, no alpha
         x, y = _cast(x, dtype), _cast(y, dtype)
-        ctx.alpha = alpha
         if alpha is not None and alpha != 1:
+            ctx.alpha = alpha
             y = _scaled(y, alpha)
         return _xp(x, y).subtract(x, y)
 
@@ -104,7 +108,8 @@ class Sub(Op):
     def backward(ctx, grad):
         gy = None
         if ctx.needs_input_grad[1]:
-            gy = -grad if ctx.alpha is None or ctx.alpha == 1 else grad * (-ctx.alpha)
+            alpha = ctx.__dict__.get("alpha")
+            gy = -grad if alpha is None else grad * (-alpha)
         return (grad if ctx.needs_input_grad[0] else None), gy
 
 
@@ -150,8 +155,10 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, x, y, dtype=None):
-        if dtype is None and x.__class__ is _ndarray and y.__class__ is _ndarray:
-            return _np_multiply(x, y)  # the common case: two host tensors of one dtype
+        if dtype is None and x.__class__ is _ndarray:  # the common case: one host dtype
+            if y.__class__ is not _ndarray:  # a number (backward multiplies by it)
+                ctx.scalars = (None, y)
+            return _np_multiply(x, y)
         ctx.scalars = (_scalar_or_none(x), _scalar_or_none(y))
         x, y = _cast(x, dtype), _cast(y, dtype)
         return _xp(x, y).multiply(x, y)
@@ -174,21 +181,26 @@ class Div(Op):
 
     @staticmethod
     def forward(ctx, x, y, rounding_mode=None, dtype=None):
+        # x/0 warnings are filtered for ember.ops (see the top)
+        if rounding_mode is None and dtype is None and x.__class__ is _ndarray:
+            if y.__class__ is not _ndarray:  # a number (backward divides by it)
+                ctx.scalars = (None, y)
+            return _np_true_divide(x, y)  # the common case: one host dtype
         ctx.scalars = (_scalar_or_none(x), _scalar_or_none(y))
         x, y = _cast(x, dtype), _cast(y, dtype)
-        ctx.rounding_mode = rounding_mode
         xp = _xp(x, y)
-        if rounding_mode is None:  # x/0 warnings are filtered for ember.ops (see the top)
+        if rounding_mode is None:
             return xp.true_divide(x, y)
+        ctx.rounding_mode = rounding_mode
         return _rounded_divide(xp, x, y, rounding_mode)
 
     @staticmethod
     def backward(ctx, grad):
-        if ctx.rounding_mode is not None:  # floor/trunc division is piecewise constant
+        if "rounding_mode" in ctx.__dict__:  # floor/trunc division is piecewise constant
             return (grad * 0 if ctx.needs_input_grad[0] else None,
                     grad * 0 if ctx.needs_input_grad[1] else None)
         x, y = ctx.inputs
-        sx, sy = ctx.scalars
+        sx, sy = ctx.__dict__.get("scalars", _NO_SCALARS)
         y = y if y is not None else sy
         gx = gy = None
         if ctx.needs_input_grad[0]:

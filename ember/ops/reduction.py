@@ -17,7 +17,7 @@ from ..backend import array_module
 from . import _op
 from ._op import Expand, Op
 from ._output import _cap, _out
-from ._reduce_fast import fast_reduce, mean_array, sum_array
+from ._reduce_fast import ARRAY_OUT, fast_reduce, mean_array, sum_array
 from ._util import _const, keepdim_shape, reduce_axes, wrap_dim
 from .binary import maximum, minimum
 from .elementwise import where
@@ -103,10 +103,10 @@ def _check_reduce_nonempty(name, x, axes) -> None:
 
 class Sum(Op):
     @staticmethod
-    def forward(ctx, x, axes, keepdim=False, np_dtype=None):
+    def forward(ctx, x, axes=None, keepdim=False, np_dtype=None):
         ctx.meta = (x.shape, axes, keepdim)
-        if x.__class__ is _ndarray and x.dtype.itemsize > 2:
-            return sum_array(x, axes, keepdim)
+        if x.__class__ is _ndarray and x.dtype.itemsize > 2:  # (apply wraps a NumPy scalar)
+            return _add_reduce(x, axes, None, out=ARRAY_OUT, keepdims=keepdim)
         acc = _acc(x)
         y = array_module(x).add.reduce(x, axis=axes, keepdims=keepdim, dtype=acc)
         return y if acc is None else y.astype(x.dtype)
@@ -123,7 +123,7 @@ class SumDim(Sum):
 
 class Mean(Op):
     @staticmethod
-    def forward(ctx, x, axes, keepdim=False, np_dtype=None):
+    def forward(ctx, x, axes=None, keepdim=False, np_dtype=None):
         ctx.meta = (x.shape, axes, keepdim)
         ctx.n = n = _count(x.shape, axes)
         if x.__class__ is _ndarray and x.dtype.itemsize > 2:
@@ -236,7 +236,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     if y is not None:
         return y
     axes = reduce_axes(dim, input._data.ndim)
-    op = Sum if dim is None else SumDim
+    op = Sum if dim is None and not keepdim else SumDim
     y = op.apply(_int_to_long(input, dtype), axes, keepdim)
     return y if out is None else _out(y, out)
 
@@ -253,7 +253,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     axes = reduce_axes(dim, input._data.ndim)
     if d is not input.dtype:
         input = input.to(d)
-    y = (Mean if dim is None else MeanDim).apply(input, axes, keepdim)
+    y = (Mean if dim is None and not keepdim else MeanDim).apply(input, axes, keepdim)
     return y if out is None else _out(y, out)
 
 

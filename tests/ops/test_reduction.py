@@ -365,6 +365,8 @@ def test_logical(name, dtype):
     lambda x: x.nanmean(), lambda x: x.sort()[0], lambda x: x.topk(2)[0],
     lambda x: x.kthvalue(2)[0], lambda x: x.median(), lambda x: x.median(0)[0],
     lambda x: x.nanmedian(), lambda x: x.mode(1)[0],
+    lambda x: x.sum(dim=None, keepdim=True), lambda x: x.mean(dim=None, keepdim=True),
+    lambda x: x.double().sum(dim=None, keepdim=True), lambda x: x.sum(dim=()),
 ])
 def test_grad_fn_names(fn):
     import torch

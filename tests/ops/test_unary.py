@@ -206,3 +206,20 @@ def test_relu_signed_zero_nan_and_layout(dtype):
     check(lambda lib, t: lib.relu(t), inputs=[np.asarray(x[:, :1].T.copy().T)], grad=False)
     check(lambda lib, t: lib.relu(t), inputs=[np.random.default_rng(5).normal(size=(3, 5)).T],
           grad2=dtype != "float16")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_relu_backward_is_bit_exact_with_special_gradients(dtype):
+    import torch
+
+    import ember
+    x = np.array([[-1.0, 0.0, -0.0, 2.0, np.nan, np.inf], [3.0, -np.inf, 0.5, -2.0, 1.0, -0.5]])
+    g = np.array([[np.nan, np.inf, -1.0, -0.0, -3.0, np.nan], [-0.0, np.inf, -np.inf, 2.0, 4.5,
+                                                              -7.0]])
+    grads = []
+    for lib in (torch, ember):
+        t = lib.tensor(x, dtype=getattr(lib, dtype), requires_grad=True)
+        lib.relu(t).backward(lib.tensor(g, dtype=getattr(lib, dtype)))
+        grads.append(t.grad.detach().numpy())
+    assert grads[1].dtype == grads[0].dtype
+    assert grads[1].tobytes() == grads[0].tobytes()  # NaN, inf and the sign of zero included
