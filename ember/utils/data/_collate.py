@@ -123,10 +123,14 @@ def _stack_shared(batch):
         a = t._data
         if a.__class__ is not np.ndarray or a.shape != shape or a.dtype != dt or t.requires_grad:
             return None
+    arrays = [t._data for t in batch]
+    if all(a.flags.c_contiguous for a in arrays):
+        out = _shared.from_parts(arrays, (len(batch),) + shape, dt)
+        return None if out is None else _op._new_tensor(out)
     out = _shared.empty((len(batch),) + shape, dt)
     if out is None:
         return None
-    np.stack([t._data for t in batch], out=out)
+    np.stack(arrays, out=out)
     return _op._new_tensor(out)
 
 

@@ -5,6 +5,7 @@ Seeding is torch's: worker `i` seeds Python's `random` and ember's default (CPU)
 forked worker), and NumPy's legacy global RNG with `_generate_state(base_seed, i)` (torch 2.x's
 SeedSequence-style hash), so a dataset drawing from any of the three gets torch's values.
 `base_seed` is drawn afresh from the main process's generator for every epoch's iterator.
+A worker keeps freed heap memory for the next batch's samples (`_keep_heap`), as torch's do.
 """
 from __future__ import annotations
 
@@ -151,6 +152,25 @@ def _generate_state(base_seed: int, worker_id: int) -> list:
     return state
 
 
+# glibc's malloc in a worker: arrays below 32 MiB come from the heap and up to 64 MiB of freed heap
+# is kept, the values its dynamic thresholds grow to (DEFAULT_MMAP_THRESHOLD_MAX and twice it)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MMAP_THRESHOLD = 32 << 20
+
+
+def _keep_heap() -> None:
+    """Let the next batch's samples reuse the last batch's freed memory: otherwise glibc hands a
+    batch's worth of freed samples back to the kernel and each page faults (and is zeroed) anew."""
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (ImportError, OSError, AttributeError):  # not glibc (macOS, Windows): nothing to tune
+        return
+    mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+    mallopt(_M_TRIM_THRESHOLD, 2 * _MMAP_THRESHOLD)
+
+
 def _parent_alive(parent_pid: int) -> bool:
     return os.getppid() == parent_pid
 
@@ -177,6 +197,7 @@ def _worker_loop(is_iterable, dataset, index_queue, result_conn, done_event, aut
         default_generator.manual_seed(seed)  # the CPU stream only: CUDA must not start in a fork
         np.random.seed(_generate_state(base_seed, worker_id))
         _shared.start_worker(shm)
+        _keep_heap()
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
                                   dataset=dataset)
         where = f"in DataLoader worker process {worker_id}"

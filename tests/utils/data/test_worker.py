@@ -7,7 +7,9 @@ import math
 import mmap
 import multiprocessing
 import os
+import platform
 import random
+import resource
 import signal
 import time
 
@@ -212,6 +214,70 @@ def test_unreceived_shared_batches_are_removed():
     del it
     gc.collect()
     assert glob.glob(f"/dev/shm/ember_dl_{os.getpid()}_*") == []
+
+
+class Allocating:
+    """Each sample: a fresh 256 KiB array, and the page faults its allocation cost."""
+
+    def __len__(self):
+        return 32
+
+    def __getitem__(self, i):
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        a = np.full(1 << 16, i, np.float32)
+        return a, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="tunes glibc's malloc")
+def test_worker_reuses_freed_sample_memory():
+    faults = [b[1].sum().item()
+              for b in ember.utils.data.DataLoader(Allocating(), batch_size=8, num_workers=1)]
+    # 8 x 256 KiB = 512 pages per batch: only the first batch may fault them in
+    assert sum(faults[1:]) < 64, faults
+
+
+def test_shared_batches_of_strided_and_odd_samples_match_torch():
+    base = np.arange(6 * 5 * 200 * 40, dtype=np.float64).reshape(6, 5, 200, 40)
+
+    class Samples:  # transposed views (stacked through a mapping) and contiguous float16/bool
+        def __init__(self, lib):
+            self.lib = lib
+
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            t = self.lib.from_numpy(base[i].transpose(2, 0, 1))
+            return (t, self.lib.from_numpy(base[i].astype(np.float16)),
+                    self.lib.from_numpy(base[i] % 3 == 0))
+
+    def load(lib):
+        return list(lib.utils.data.DataLoader(Samples(lib), batch_size=3, num_workers=2))
+
+    got, want = load(ember), load(torch)
+    for g, w in zip(got, want):
+        for gt, wt in zip(g, w):
+            assert gt.dtype == getattr(ember, str(wt.dtype).split(".")[1])
+            np.testing.assert_array_equal(gt.numpy(), wt.numpy())
+    assert glob.glob(f"/dev/shm/ember_dl_{os.getpid()}_*") == []
+
+
+def test_shared_block_written_in_short_writes(monkeypatch):
+    shared = ember.utils.data._shared
+    if not shared.available():
+        pytest.skip("no /dev/shm")
+    prefix = f"ember_dl_{os.getpid()}_unit_"
+    monkeypatch.setattr(shared, "_prefix", prefix)
+    monkeypatch.setattr(shared, "_IOV_MAX", 3)
+    writev = os.writev
+    monkeypatch.setattr(os, "writev", lambda fd, bufs: writev(fd, [bytes(bufs[0])[:5000]]))
+    parts = [np.full((7, 1024), i, np.float32) for i in range(5)]
+    try:
+        out = shared.from_parts(parts, (5, 7, 1024), np.float32)
+        np.testing.assert_array_equal(out, np.stack(parts))
+        assert shared.block_name(out) is not None
+    finally:
+        shared.cleanup(prefix)
 
 
 def test_explicit_context_object():
