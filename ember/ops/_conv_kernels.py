@@ -3,7 +3,9 @@
 The input is laid out once as (N, *padded, C); each kernel tap then copies (or, for the transpose,
 adds) whole C-long rows, and the products are row-major (rows, K*C) @ (K*C, O) GEMMs, the shape
 OpenBLAS runs fastest. ember.ops.conv uses them for the input and weight gradients of wide
-(>= 32 channels), ungrouped convolutions on NumPy arrays; its NCHW im2col stays the forward.
+(>= 32 channels), ungrouped convolutions on NumPy arrays, and for the forward on small output
+maps (ember.ops._conv_plan.channels_last_forward). The padded input and the columns live in
+reused per-thread buffers (fresh pages fault on first touch and cost more than the copies).
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import itertools
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided as _as_strided
+
+from ._conv_winograd import _scratch
 
 _COLS_BUDGET = 1 << 22  # bytes of columns per batch chunk: cache-sized copies, big enough GEMMs
 
@@ -26,9 +30,11 @@ def _channels_last_padded(x, g):
     """x (N, C, *in_sp) as a zero-padded (N, *buf_sp, C) buffer: one transposing copy."""
     nd = x.ndim - 2
     perm = (0,) + tuple(range(2, nd + 2)) + (1,)
-    if g.buf_sp == g.in_sp:
-        return np.ascontiguousarray(x.transpose(perm))
-    buf = np.zeros((x.shape[0],) + g.buf_sp + (x.shape[1],), x.dtype)
+    buf = _scratch("clx", (x.shape[0],) + g.buf_sp + (x.shape[1],), x.dtype)  # internal only
+    for d, (p, n) in enumerate(zip(g.lo, g.in_sp)):  # zero the border, then copy x inside
+        lead = (slice(None),) * (1 + d)
+        buf[lead + (slice(0, p),)] = 0
+        buf[lead + (slice(p + n, None),)] = 0
     buf[(slice(None),) + tuple(slice(p, p + n) for p, n in zip(g.lo, g.in_sp))] = x.transpose(perm)
     return buf
 
@@ -76,7 +82,7 @@ def conv_forward(x, w, g):
     lsp = _prod(g.out_sp)
     yv = y.reshape(n, o, lsp)
     step = _step(g, n, c, x.itemsize)
-    cols = np.empty((step,) + g.out_sp + g.ksize + (c,), x.dtype)
+    cols = _scratch("clcols", (step,) + g.out_sp + g.ksize + (c,), x.dtype)
     for i in range(0, n, step):
         m = min(step, n - i)
         cm = cols[:m]
@@ -95,7 +101,7 @@ def conv_weight(x, gy, g):
     xcl = _channels_last_padded(x, g)
     lsp = _prod(g.out_sp)
     step = _step(g, n, c, x.itemsize)
-    cols = np.empty((step,) + g.out_sp + g.ksize + (c,), x.dtype)
+    cols = _scratch("clcols", (step,) + g.out_sp + g.ksize + (c,), x.dtype)
     gw = None
     for i in range(0, n, step):
         m = min(step, n - i)
@@ -134,7 +140,8 @@ def _scatter_transpose(gy, w, g):
     nd = len(g.ksize)
     kc = _prod(g.ksize) * c
     wk = np.ascontiguousarray(w.transpose((0,) + tuple(range(2, nd + 2)) + (1,))).reshape(o, kc)
-    buf = np.zeros((n,) + g.buf_sp + (c,), gy.dtype)
+    buf = _scratch("clx", (n,) + g.buf_sp + (c,), gy.dtype)  # the result is a copy of it
+    buf.fill(0)
     step = _step(g, n, c, gy.itemsize)
     lead = (slice(None),) * (1 + nd)
     for i in range(0, n, step):

@@ -5,8 +5,10 @@ Three ops share one geometry (`_Geom`): `Convolution` (x, w -> y), its adjoint i
 backward is written with the other two, so second derivatives work to any order. Large column
 copies are split over threads by channel (NumPy releases the GIL while copying). The faster kernels
 sit beside the im2col path, each picked per geometry by ember.ops._conv_plan: Winograd for stride-1
-3x3 (_conv_winograd), channels-last views for depthwise (_conv_depthwise), channels-last columns
-for the gradients of wide ungrouped convs (_conv_kernels), per-image GEMMs for 1x1 weight grads.
+3x3 (_conv_winograd), flat-plane shifted multiply-adds for depthwise (_conv_depthwise),
+channels-last columns for small-map forwards and the gradients of wide ungrouped convs
+(_conv_kernels), flat-plane col2im for narrow stride-1 input gradients (_conv_qspace),
+per-image GEMMs for 1x1 weight grads.
 nn.functional checks the arguments and computes the geometry; `conv`/`conv_transpose` compute.
 """
 from __future__ import annotations
@@ -20,8 +22,10 @@ from ..backend import array_module
 from . import _conv_depthwise as _dw
 from . import _conv_kernels as _cl
 from . import _conv_plan as _plan
+from . import _conv_qspace as _qs
 from . import _conv_winograd as _wino
 from . import creation as _creation
+from ._conv_winograd import _scratch
 from ._op import Op
 
 __all__ = ["conv", "conv_transpose"]
@@ -104,8 +108,15 @@ def _padded(x, g: _Geom, xp):
     """x placed at offset `lo` inside a zero buffer that covers every kernel tap (or x itself)."""
     if g.buf_sp == g.in_sp:
         return x
-    buf = xp.zeros(x.shape[:2] + g.buf_sp, x.dtype)
     inner = tuple(slice(p, p + n) for p, n in zip(g.lo, g.in_sp))
+    if xp is not np:
+        buf = xp.zeros(x.shape[:2] + g.buf_sp, x.dtype)
+    else:  # a reused buffer (fresh pages fault on first touch: 10x the copy): zero the border
+        buf = _scratch("cpad", x.shape[:2] + g.buf_sp, x.dtype)
+        for d, (p, n) in enumerate(zip(g.lo, g.in_sp)):
+            lead = (slice(None),) * (2 + d)
+            buf[lead + (slice(0, p),)] = 0
+            buf[lead + (slice(p + n, None),)] = 0
 
     def copy(c0, c1):
         buf[(slice(None), slice(c0, c1)) + inner] = x[:, c0:c1]
@@ -119,7 +130,8 @@ def _im2col(xpad, g: _Geom, xp):
     Channels and taps first, images and positions last, so the product with the weight is one
     (O, C*K) @ (C*K, n*L) GEMM per group however many images the chunk holds.
     """
-    cols = xp.empty(xpad.shape[1:2] + g.ksize + xpad.shape[:1] + g.out_sp, xpad.dtype)
+    shape = xpad.shape[1:2] + g.ksize + xpad.shape[:1] + g.out_sp
+    cols = xp.empty(shape, xpad.dtype) if xp is not np else _scratch("cols", shape, xpad.dtype)
     xt = xpad.swapaxes(0, 1)
     taps = list(g.taps())
 
@@ -161,6 +173,8 @@ def _conv_arrays(x, w, g: _Geom):
         return _wino.conv3x3(x, w, g.lo, g.out_sp, m)
     if _plan.depthwise(x, w, g, x.shape[1], w.shape[0]):
         return _dw.conv_forward(x, w, g)
+    if _plan.channels_last_forward(x, w, g):
+        return _cl.conv_forward(x, w, g)
     xp = array_module(x)
     n, c = x.shape[:2]
     o = w.shape[0]
@@ -190,6 +204,8 @@ def _conv_transpose_arrays(gy, w, g: _Geom):
         return _dw.conv_transpose(gy, w, g)
     if _channels_last(gy, w, g) and not g.is_pointwise():
         return _cl.conv_transpose(gy, w, g)
+    if _qs.transpose_applies(gy, w, g):
+        return _qs.conv_transpose(gy, w, g)
     xp = array_module(gy)
     n, o = gy.shape[:2]
     groups = g.groups
