@@ -16,6 +16,7 @@ from ..backend import array_module
 from . import _op
 from ._op import Op
 from ._output import _cap, check_inplace, commit_inplace
+from ._pool_kernels import where_zero
 from ._util import wrap_dim
 from .elementwise import where
 from .shape import cat
@@ -106,14 +107,22 @@ class Hardtanh(Op):
     @staticmethod
     def forward(ctx, x, lo, hi):
         xp = array_module(x)
-        ctx.mask = ~((x <= lo) | (x >= hi))  # NaN passes the gradient, as PyTorch
+        ctx.bounds = (lo, hi)
         ctx.save_output()
-        y = xp.minimum(xp.maximum(x, lo), hi)
-        return y.astype(x.dtype, copy=False)
+        if x.dtype.kind in "fiu":  # clip: one pass, and -0.0 kept as torch's clamp keeps it
+            return xp.clip(x, lo, hi, out=xp.empty_like(x))
+        return xp.minimum(xp.maximum(x, lo), hi).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        return PiecewiseLinearBackward.apply(grad, ctx.output, ctx.mask, 0.0), None, None
+        # lo < x < hi exactly where lo < y < hi, so the mask is read off the kept output
+        y = ctx.output
+        lo, hi = ctx.bounds
+        xp = array_module(y._data)
+        m = xp.less_equal(y._data, lo, out=xp.empty(y._data.shape, dtype=bool))
+        xp.logical_or(m, xp.greater_equal(y._data, hi), out=m)
+        xp.logical_not(m, out=m)  # NaN passes the gradient, as PyTorch
+        return PiecewiseLinearBackward.apply(grad, y, m, 0.0), None, None
 
 
 class Threshold(Op):
@@ -186,10 +195,7 @@ class PiecewiseLinearBackward(Op):
             return (g * slope).astype(g.dtype, copy=False)
         # g * factor equals where(mask, g, g * slope) bit for bit, without where's slow branches
         if slope == 0:
-            r = g * mask
-            if not xp.isfinite(r).all():  # inf * 0 would be NaN: where gives 0 there
-                r = xp.where(mask, g, 0)
-            return r.astype(g.dtype, copy=False)
+            return where_zero(g, mask)
         if 0 < slope <= 1:
             f = xp.maximum(mask.astype(g.dtype), g.dtype.type(slope))
             return (g * f).astype(g.dtype, copy=False)

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ..backend import array_module
+from . import _norm_kernels as _nk
 from . import _op
 from ._op import Op
 
@@ -136,12 +137,80 @@ class _AffineNorm(Op):
         return _affine_norm_backward(ctx, grad, x, w, *ctx.args)
 
 
+def _keep_stats(ctx, args, mean, invstd) -> None:
+    """What a kernels' backward reads (the general backward recomputes from args)."""
+    ctx.fast = True
+    ctx.args = args
+    ctx.mean, ctx.invstd = mean, invstd
+
+
 class _BatchNormTrain(_AffineNorm):
+    """Batch norm by batch statistics: _norm_kernels' passes for float arrays, else the general
+    closed form."""
+
     node_name = "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, stat_shape, axes, w_view, aff_axes, eps, stats_out=None):
+        xs = _up(x)
+        if not _nk.fits(xs) or x.ndim < 2:
+            ctx.fast = False
+            return _AffineNorm.forward(ctx, x, w, b, stat_shape, axes, w_view, aff_axes, eps,
+                                       stats_out)
+        y, mean, var, invstd = _nk.batch_norm_train(xs, _up(w), _up(b), eps)
+        _keep_stats(ctx, (stat_shape, axes, w_view, aff_axes, eps), mean, invstd)
+        if stats_out is not None:
+            stats_out.append((mean, var))
+        return y.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.fast or _op._grad_state.enabled:
+            return _AffineNorm.backward(ctx, grad)
+        x, w = ctx.inputs
+        g = _up(grad._data)
+        gx, gw, gb = _nk.batch_norm_train_backward(g, _up(x._data), None if w is None else
+                                                   _up(w._data), ctx.mean, ctx.invstd,
+                                                   ctx.needs_input_grad)
+        if gx is not None:
+            gx = gx.astype(grad._data.dtype, copy=False)
+        return tuple(None if a is None else _op._new_tensor(a, False) for a in (gx, gw, gb))
 
 
 class _LayerNorm(_AffineNorm):
+    """Layer norm: _norm_kernels' row passes for float arrays, else the general closed form."""
+
     node_name = "NativeLayerNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, stat_shape, axes, w_view, aff_axes, eps, stats_out=None):
+        xs = _up(x)
+        k = math.prod(x.shape[x.ndim - len(axes):])
+        if not _nk.fits(xs) or k == 0:
+            ctx.fast = False
+            return _AffineNorm.forward(ctx, x, w, b, stat_shape, axes, w_view, aff_axes, eps)
+        w, b = (None if a is None else _up(a).reshape(-1) for a in (w, b))
+        y, mean, rstd = _nk.layer_norm_rows(xs.reshape(-1, k), w, b, eps, x.shape)
+        _keep_stats(ctx, (stat_shape, axes, w_view, aff_axes, eps), mean, rstd)
+        return y.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.fast or _op._grad_state.enabled:
+            return _AffineNorm.backward(ctx, grad)
+        x, w = ctx.inputs
+        shape = x._data.shape
+        k = x._data.size // ctx.mean.size
+        wd = None if w is None else _up(w._data).reshape(-1)
+        grads = _nk.layer_norm_rows_backward(_up(grad._data).reshape(-1, k),
+                                             _up(x._data).reshape(-1, k), wd, ctx.mean,
+                                             ctx.invstd, ctx.needs_input_grad, shape)
+        gx, gw, gb = grads
+        if gx is not None:
+            gx = _op._new_tensor(gx.astype(grad._data.dtype, copy=False), False)
+        tail = shape[len(shape) - len(ctx.args[1]):]
+        return (gx,) + tuple(None if a is None else _op._new_tensor(a.reshape(tail), False)
+                             for a in (gw, gb))
 
 
 class _GroupNorm(_AffineNorm):
@@ -160,6 +229,10 @@ class _BatchNormEval(Op):
         xp = array_module(x)
         dtype = x.dtype
         x, w, b, rm, rv = _up(x), _up(w), _up(b), _up(rm), _up(rv)
+        if _nk.fits(x) and x.ndim > 1:
+            y, scale = _nk.batch_norm_eval(x, w, b, rm, rv, eps)
+            ctx.args = (rm, scale.astype(dtype).reshape(view), view)
+            return y.astype(dtype, copy=False)
         scale = 1.0 / xp.sqrt(rv.astype(x.dtype, copy=False) + eps)
         y = (x - rm.reshape(view)) * scale.reshape(view)
         if w is not None:

@@ -1,9 +1,11 @@
 """Pooling ops (max/avg/adaptive, unpool): forward on arrays, backward in ember ops, on the window
 arguments nn.functional has checked (it also composes lp pools from avg pools).
 
-Windows are strided views of the (padded) input; max pools keep per-plane flat argmax indices and
-scatter through them in backward (whose own backward is the matching gather); avg pools pair a
-window-sum op with its col2im adjoint, so every pool is differentiable to any order.
+Max pools search their windows with _pool_kernels (contiguous phase arrays, the argmax kept as a
+local window offset) and scatter through those offsets in a plain backward; a recorded backward
+scatters through per-plane flat indices (whose own backward is the matching gather). Avg pools
+use strided window views and pair a window-sum op with its col2im adjoint, so every pool is
+differentiable to any order.
 """
 from __future__ import annotations
 
@@ -13,9 +15,13 @@ import numpy as np
 
 from ..backend import array_module
 from . import _op
+from . import _pool_kernels as _pk
 from ._op import Op, _grad_state
 
 __all__ = ["adaptive_avg_pool", "adaptive_max_pool", "avg_pool", "max_pool", "max_unpool"]
+
+
+_BLAS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _prod(v) -> int:
@@ -174,9 +180,6 @@ def _named(base, name):
     return type(name.replace("Backward0", ""), (base,), {"node_name": name})
 
 
-_MAX_NODES = {1: _named(_MaxByIndex, "MaxPool2DWithIndicesBackward0"),
-              2: _named(_MaxByIndex, "MaxPool2DWithIndicesBackward0"),
-              3: _named(_MaxByIndex, "MaxPool3DWithIndicesBackward0")}
 _AMAX_NODES = {1: _named(_MaxByIndex, "AdaptiveMaxPool2DBackward0"),
                2: _named(_MaxByIndex, "AdaptiveMaxPool2DBackward0"),
                3: _named(_MaxByIndex, "AdaptiveMaxPool3DBackward0")}
@@ -190,40 +193,62 @@ def _lowest(dtype):
     return np.iinfo(dtype).min
 
 
-def _window_max(a, nd, k, s, d, out, p, spatial, need_idx=True):
-    """Max over each window and its per-plane flat input index (first maximum in window order,
-    the last NaN if any), one pass per kernel offset over output-sized arrays (no window copy)."""
-    xp = array_module(a)
-    win = _windows(a, nd, k, s, d, out)
-    plane = [_prod(spatial[i + 1:]) for i in range(nd)]
-    offsets = [sum(kp[i] * d[i] * plane[i] for i in range(nd)) for kp in np.ndindex(*k)]
-    kps = list(np.ndindex(*k))
-    vals = win[(Ellipsis,) + kps[0]].copy()
-    for kp in kps[1:]:
-        xp.maximum(vals, win[(Ellipsis,) + kp], out=vals)
-    if not need_idx:
-        return vals, None
-    best = xp.zeros(vals.shape, dtype=np.int64)
-    for kp, off in zip(reversed(kps), reversed(offsets)):  # the earliest match wins
-        xp.putmask(best, win[(Ellipsis,) + kp] == vals, off)
-    if a.dtype.kind == "f" and bool(xp.isnan(vals).any()):  # PyTorch keeps the last NaN
-        for kp, off in zip(kps, offsets):
-            xp.putmask(best, xp.isnan(win[(Ellipsis,) + kp]), off)
-    base = None
-    for i in range(nd):
-        b = (_grid(out, i, nd, xp) * s[i] - p[i]) * plane[i]
-        base = b if base is None else base + b
-    best += base
-    if any(p) and a.dtype.kind == "f":  # all -inf windows: PyTorch keeps the first valid position
-        low = vals == -np.inf
-        if bool(low.any()):
-            first = None
-            for i in range(nd):
-                st = _grid(out, i, nd, xp) * s[i] - p[i]
-                f = (st + (-(st.clip(None, 0)) + d[i] - 1) // d[i] * d[i]) * plane[i]
-                first = f if first is None else first + f
-            xp.copyto(best, xp.broadcast_to(first, best.shape), where=low)
-    return vals, best
+class _MaxPool(Op):
+    """Max pool; the argmax is kept as local window offsets and the gradient scattered through
+    them (_pool_kernels' phase split), flat indices made only when asked for."""
+
+    non_differentiable = (1,)
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, plan, return_indices):
+        xp = array_module(x)
+        nd = plan.nd
+        is_float = x.dtype.kind == "f" or x.dtype.name == "bfloat16"
+        if plan.span <= 0:  # no output (or no input): nothing to search
+            shape = x.shape[:x.ndim - nd] + tuple(plan.out)
+            vals, best = xp.zeros(shape, x.dtype), xp.zeros(shape, np.uint8)
+            ctx.best_flat = None
+        else:
+            vals, best = _pk.window_max(x, plan, _lowest(x.dtype), True, is_float)
+            ctx.best_flat = best
+            vals, best = plan.valid(vals), plan.valid(best)
+        if any(plan.p) and is_float:  # all -inf windows: PyTorch keeps the first valid position
+            low = vals == -np.inf
+            if bool(low.any()):
+                first = _pk.first_valid_offset(plan, xp)
+                xp.copyto(best, xp.broadcast_to(first, best.shape), where=low, casting="unsafe")
+                ctx.best_flat = None
+        ctx.best = best
+        ctx.plan = plan
+        if return_indices:
+            return vals, _pk.flat_indices(best, plan)
+        return (vals,)
+
+    @staticmethod
+    def backward(ctx, g, _gi=None):
+        plan = ctx.plan
+        if g is None:
+            return None, None, None
+        if not _grad_state.enabled:
+            best = ctx.best_flat
+            if best is None and plan.span > 0:  # corrected offsets: back onto the phase grid
+                best = array_module(ctx.best).zeros(plan.size, ctx.best.dtype)
+                plan.grid(best)[(Ellipsis,) + tuple(slice(0, o) for o in plan.out)] = ctx.best
+            if best is None:
+                gx = array_module(g._data).zeros(plan.lead + plan.spatial, g._data.dtype)
+            else:
+                gx = _pk.scatter_windows(g._data, best, plan)
+            return _op._new_tensor(gx, False), None, None
+        idx = _pk.flat_indices(ctx.best, plan)
+        unique = all(si >= di * (ki - 1) + 1 for ki, si, di in zip(plan.k, plan.s, plan.d))
+        gx = _ScatterPlane.apply(g, idx, plan.spatial, unique)
+        return _tied(gx, ctx), None, None
+
+
+_MAX_POOL_NODES = {1: _named(_MaxPool, "MaxPool2DWithIndicesBackward0"),
+                   2: _named(_MaxPool, "MaxPool2DWithIndicesBackward0"),
+                   3: _named(_MaxPool, "MaxPool3DWithIndicesBackward0")}
 
 
 # ---- average pools: window sum and its col2im adjoint ------------------------------------------
@@ -403,7 +428,14 @@ class _GlobalAvg(Op):
     @staticmethod
     def forward(ctx, x, nd):
         ctx.shape = x.shape
-        ctx.n = _prod(x.shape[x.ndim - nd:])
+        n = ctx.n = _prod(x.shape[x.ndim - nd:])
+        keep = x.shape[:x.ndim - nd] + (1,) * nd
+        if x.__class__ is np.ndarray and x.dtype in _BLAS and x.size:
+            # rows of n times ones by BLAS, then / n: NumPy's reduction of short rows is ~10x
+            # slower (16 values per row in resnet18's 16x512x4x4 head)
+            y = x.reshape(-1, n) @ np.ones(n, dtype=x.dtype)
+            y /= n
+            return y.reshape(keep)
         return x.mean(axis=tuple(range(x.ndim - nd, x.ndim)), keepdims=True, dtype=x.dtype)
 
     @staticmethod
@@ -542,13 +574,12 @@ def max_pool(input, nd: int, k: tuple, s: tuple, p: tuple, d: tuple, out: tuple,
     spatial = x.shape[-nd:]
     lengths = [max(_span(o, ki, si, di), n + pi) if pi else _span(o, ki, si, di)
                for o, ki, si, pi, di, n in zip(out, k, s, p, d, spatial)]
-    a = _padded(x, nd, p, lengths, _lowest(x.dtype))
-    if not return_indices and not (input._requires_grad and _grad_state.enabled):
-        vals, _ = _window_max(a, nd, k, s, d, out, p, spatial, need_idx=False)
-        return (_op._new_tensor(vals, False),)  # inference: no indices to find
-    vals, idx = _window_max(a, nd, k, s, d, out, p, spatial)
-    unique = all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d))
-    return _MAX_NODES[nd].apply(input, (vals, idx), nd, unique)
+    plan = _pk.PoolPlan(x.shape[:-nd], spatial, nd, k, s, p, d, out, lengths)
+    if not return_indices and not (input._requires_grad and _grad_state.enabled) \
+            and plan.span > 0:  # inference: no indices to find
+        vals, _ = _pk.window_max(x, plan, _lowest(x.dtype), False, False)
+        return (_op._new_tensor(plan.valid(vals), False),)
+    return _MAX_POOL_NODES[nd].apply(input, plan, return_indices)
 
 
 def avg_pool(input, nd: int, k: tuple, s: tuple, p: tuple, out: tuple, ceil_mode: bool,

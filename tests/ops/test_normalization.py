@@ -217,6 +217,33 @@ def test_norm_first_order_fast_path(fn):
     check(fn, shapes=[(4, 6, 5), (6,), (6,)], dtype="float64")
 
 
+def _frozen(lib, t):
+    return t.detach()
+
+
+@pytest.mark.parametrize("affine", ["wb", "w", "b", "", "frozen"])
+@pytest.mark.parametrize("shape", [(6, 4, 5, 7), (3, 4), (2, 4, 3, 2, 2)])
+def test_batch_norm_kernels_first_order(shape, affine):
+    """_norm_kernels' training and eval passes (float32, with every affine combination and
+    frozen parameters), against torch at first order, running stats included."""
+    def fn(lib, x, w, b, training):
+        rm, rv = lib.zeros(4) + 0.5, lib.ones(4) * 2
+        w = _frozen(lib, w) if affine == "frozen" else w if "w" in affine else None
+        b = _frozen(lib, b) if affine == "frozen" else b if "b" in affine else None
+        return F(lib).batch_norm(x * 3 + 1, rm, rv, w, b, training, 0.3), rm, rv
+    for training in (True, False):
+        check(lambda lib, x, w, b, t=training: fn(lib, x, w, b, t), shapes=[shape, (4,), (4,)])
+
+
+@pytest.mark.parametrize("affine", ["wb", "w", "b", ""])
+@pytest.mark.parametrize("shape,ns", [((3, 5, 8), (8,)), ((4, 3, 2), (3, 2)), ((7, 1), (1,))])
+def test_layer_norm_kernels_first_order(shape, ns, affine):
+    def fn(lib, x, w, b):
+        return F(lib).layer_norm(x * 2 - 1, ns, w if "w" in affine else None,
+                                 b if "b" in affine else None, 1e-3)
+    check(fn, shapes=[shape, ns, ns])
+
+
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
 @pytest.mark.parametrize("fn,shapes", [
     (lambda lib, x, w, b: F(lib).batch_norm(x, None, None, w, b, True), [(4, 5), (5,), (5,)]),

@@ -83,6 +83,46 @@ def test_max_pool_infinite_values():
           inputs=[x], grad=False)
 
 
+@pytest.mark.parametrize("shape,kw", MAX2D + [
+    ((2, 3, 12, 12), {"kernel_size": 3, "stride": 2, "padding": 1}),
+    ((2, 2, 9, 9), {"kernel_size": 2, "stride": 3}),
+    ((1, 2, 9, 8), {"kernel_size": 3, "stride": (3, 1), "padding": 1, "dilation": (1, 2)})])
+def test_max_pool2d_first_order(shape, kw):
+    """Plain backward (no graph of the backward) scatters through the kernels' phase split."""
+    check(lambda lib, x: lib.nn.functional.max_pool2d(x, return_indices=True, **kw),
+          shapes=[shape])
+    check(lambda lib, x: lib.nn.functional.max_pool2d(x, **kw), shapes=[shape])
+
+
+@pytest.mark.parametrize("nd,shape,kw", [
+    (1, (2, 3, 9), {"kernel_size": 3, "stride": 2, "padding": 1}),
+    (1, (3, 10), {"kernel_size": 2, "dilation": 3, "ceil_mode": True}),
+    (3, (2, 1, 5, 6, 7), {"kernel_size": (2, 3, 2), "stride": (1, 2, 2), "padding": 1,
+                          "ceil_mode": True}),
+    (3, (1, 2, 6, 6, 6), {"kernel_size": 2})])
+def test_max_pool_1d_3d_first_order(nd, shape, kw):
+    check(lambda lib, x: getattr(lib.nn.functional, f"max_pool{nd}d")(
+        x, return_indices=True, **kw), shapes=[shape])
+
+
+@pytest.mark.parametrize("args", [(3, 2, 1), (2,), (3, 1, 1, 2), (2, 1)])
+def test_max_pool_nan(args):
+    """A NaN wins its windows (the last NaN in window order gives the index), values and grads."""
+    x = np.random.default_rng(1).normal(size=(2, 2, 7, 7)).astype(np.float32)
+    x[0, 0, 1, 1] = x[0, 0, 1, 2] = x[0, 0, 2, 1] = x[1, 1, 0, 0] = x[0, 1, 6, 6] = np.nan
+    check(lambda lib, t: lib.nn.functional.max_pool2d(t, *args, return_indices=True),
+          inputs=[x])
+
+
+def test_max_pool_nonfinite_upstream():
+    """inf and NaN in the upstream gradient reach only the argmax positions (no inf * 0)."""
+    x = np.random.default_rng(2).normal(size=(1, 2, 6, 6)).astype(np.float32)
+    u = np.ones((1, 2, 3, 3), dtype=np.float32)
+    u[0, 0, 1, 1], u[0, 1, 0, 2] = np.inf, np.nan
+    check(lambda lib, t, w: lib.nn.functional.max_pool2d(t, 3, 2, 1) * w.detach(),
+          inputs=[x, u])
+
+
 def test_max_pool2d_int():
     x = np.random.default_rng(0).integers(-9, 9, size=(2, 2, 5, 5))
     check(lambda lib, t: lib.nn.functional.max_pool2d(t, 2, return_indices=True), inputs=[x])
