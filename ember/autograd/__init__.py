@@ -73,32 +73,26 @@ def _grad_batched(outputs, inputs, grads, retain_graph, create_graph, allow_unus
     return tuple(None if col[0] is None else stack(col) for col in zip(*rows))
 
 
-# Loaded on first use, so that `import ember` stays light: name -> submodule holding it (None: the
-# name is the submodule itself).
-_LAZY = {
-    "functional": None,
-    "forward_ad": None,
-    "gradcheck": "gradcheck",
-    "gradgradcheck": "gradcheck",
-    "NestedIOFunction": "_legacy",
-    "Variable": "_legacy",
-    "enforce_grad_layout_policy": "_legacy",
-    "set_multithreading_enabled": "_legacy",
-    "variable": "_legacy",
-}
+from ._legacy import (
+    NestedIOFunction,
+    Variable,
+    enforce_grad_layout_policy,
+    set_multithreading_enabled,
+    variable,
+)
+from .gradcheck import gradcheck, gradgradcheck  # eager: binds the function over the submodule
+
+# Submodules loaded on first touch, so that `import ember` stays light.
+_LAZY = ("functional", "forward_ad")
 
 
 def __getattr__(name: str):
-    """Import the functional API, forward_ad, gradcheck and the legacy names on first touch."""
+    """Import the functional API and forward_ad on first touch."""
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
-    where = _LAZY[name]
-    module = importlib.import_module(f"{__name__}.{where or name}")
-    value = module if where is None else getattr(module, name)
-    globals()[name] = value
-    return value
+    return importlib.import_module(f"{__name__}.{name}")
 
 
 def __dir__() -> list:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sys import getrefcount
 
-from ..backend import array_module
+from ..backend import array_module, backend_for
 from . import anomaly, grad_mode
 from . import node as _node
 from .node import AccumulateGrad, Node, edge_of
@@ -273,10 +273,15 @@ def _accumulate(t, g, create_graph: bool) -> None:
 
 
 def _sole_owner(g) -> bool:
-    """Whether only the engine's pending list holds gradient `g`, and only `g` its array, which
-    owns plain writable memory (reference counts as measured by _sole_refs)."""
+    """Whether only the engine's pending list holds gradient `g`, and only `g` its array, which is
+    C-contiguous writable memory of its own or a view of a buffer nothing else holds (a kernel's
+    reshaped GEMM output); reference counts as measured by _sole_refs."""
     d = g._data
-    if d.base is not None or getrefcount(g) > _SOLE_REFS[0] or getrefcount(d) > _SOLE_REFS[1]:
+    if getrefcount(g) > _SOLE_REFS[0] or getrefcount(d) > _SOLE_REFS[1]:
+        return False
+    base = d.base
+    if base is not None and (base.__class__ is not d.__class__ or base.base is not None
+                             or getrefcount(base) > _SOLE_REFS[2]):
         return False
     flags = d.flags  # (NumPy's flags object holds a reference to d: counted above, not here)
     return flags.c_contiguous and getattr(flags, "writeable", True)
@@ -284,17 +289,19 @@ def _sole_owner(g) -> bool:
 
 def _sole_refs() -> tuple:
     """The counts _sole_owner sees for a gradient held by nothing but a pending list, called as
-    _accumulate calls it (the interpreter decides them: measured, not assumed)."""
+    _accumulate calls it, and for the base of its array when only that array holds the base (the
+    interpreter decides them: measured, not assumed)."""
 
     def counts(g):  # _sole_owner's frame
         d = g._data
-        return getrefcount(g), getrefcount(d)
+        base = d.base
+        return getrefcount(g), getrefcount(d), getrefcount(base)
 
     def accumulate(g):  # _accumulate's frame
         return counts(g)
 
     pending = [GraphRoot((), [])]  # any object with a _data attribute holding another object
-    pending[0]._data = object()
+    pending[0]._data = backend_for("cpu").module().empty(2)[:1]  # a view whose base nothing else holds
     return accumulate(pending[0])
 
 
