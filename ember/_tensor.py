@@ -72,19 +72,32 @@ def _arithmetic(op, general=None):
     """A Python operator (+, -, *, /) of a Tensor and `other`.
 
     Two tensors of one floating dtype, or a floating tensor and a Python float, need no type
-    promotion and go straight to `op.apply` (most calls; measured by benchmarks/micro_ops.py);
-    anything else goes to `general(self, other)` (default: binary(op, ...)), which promotes
-    and raises torch's error for shapes that do not broadcast.
+    promotion: when neither requires grad and both live in host memory, the op's own forward
+    runs on the arrays with nothing recorded (add_small in benchmarks/micro_ops.py); otherwise
+    they go straight to `op.apply`. Anything else goes to `general(self, other)` (default:
+    binary(op, ...)), which promotes and raises torch's error for shapes that do not broadcast.
     """
     def operator(self, other):
-        d = self._data.dtype
-        if d.kind == "f" and (other.__class__ is float or (
-                other.__class__ is Tensor and other._data.dtype is d)):
-            try:
-                return op.apply(self, other)
-            except ValueError:  # shapes that do not broadcast: `general` raises torch's error
-                pass
-        elif other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
+        d = self._data
+        dt = d.dtype
+        if dt.kind == "f":
+            if other.__class__ is float:
+                e, requires = other, self._requires_grad
+            elif other.__class__ is Tensor and other._data.dtype is dt:
+                e, requires = other._data, self._requires_grad or other._requires_grad
+            else:
+                e = None
+            if e is not None:
+                try:
+                    if not requires and d.__class__ is _ndarray and (
+                            e.__class__ is float or e.__class__ is _ndarray):
+                        out = op.forward(_op.DISCARD, d, e)
+                        if out.__class__ is _ndarray:  # (a 0-d result is a NumPy scalar)
+                            return _new_tensor(out)
+                    return op.apply(self, other)
+                except ValueError:  # shapes that do not broadcast: `general` raises torch's error
+                    pass
+        if other.__class__ is not Tensor and not isinstance(other, _OPERANDS):
             return NotImplemented
         return general(self, other) if general is not None else _binary(op, self, other)
 

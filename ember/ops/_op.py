@@ -33,6 +33,19 @@ Tensor = None
 _new_tensor = None
 
 
+class _Discard:
+    """A ctx for a forward whose call records nothing: whatever it keeps for backward is dropped
+    (Tensor's arithmetic operators run such forwards directly, without apply)."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name, value) -> None:
+        pass
+
+
+DISCARD = _Discard()
+
+
 def bind_tensor(cls, new_tensor) -> None:
     """The one registration point of the Tensor class: ember._tensor calls it once the class
     exists; it serves the ops (here) and autograd (ember.autograd.node)."""
