@@ -155,3 +155,19 @@ def _check_alpha(input, other, alpha) -> None:
     elif isinstance(alpha, _float) and not d.is_floating_point:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
+
+
+def keep_or_zero(g, keep):
+    """where(keep, g, 0) bit for bit (NaN, inf and -0.0 in g included), as an AND of g's bits with
+    an all-ones or all-zeros word per element: NumPy's where branches per element, ~10-20x slower
+    on a random mask. The result owns its memory, so .grad can take it over uncopied."""
+    xp = array_module(g)
+    size = g.dtype.itemsize
+    if size not in (2, 4, 8):
+        return xp.where(keep, g, 0).astype(g.dtype, copy=False)
+    bits = np.dtype(f"i{size}")
+    out = xp.empty(g.shape, dtype=g.dtype)
+    word = out.view(bits)
+    xp.negative(xp.asarray(keep).view(np.int8), out=word)  # True -> -1: every bit set
+    word &= g.view(bits)
+    return out

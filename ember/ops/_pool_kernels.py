@@ -20,20 +20,7 @@ import math
 import numpy as np
 
 from ..backend import array_module
-
-
-def where_zero(g, mask):
-    """where(mask, g, 0) bit for bit, by an AND of g's bits with a 0 / all-ones word per element
-    (NumPy's where and putmask branch per element: ~20x slower on random masks)."""
-    xp = array_module(g)
-    if g.dtype.kind not in "fV" or g.dtype.itemsize not in (2, 4, 8):
-        return xp.where(mask, g, 0).astype(g.dtype, copy=False)
-    bits = np.dtype(f"i{g.dtype.itemsize}")
-    out = xp.empty(g.shape, dtype=g.dtype)  # owns its memory: the engine can keep it uncopied
-    word = out.view(bits)
-    xp.negative(xp.asarray(mask).view(np.int8), out=word)  # True -> -1: every bit set
-    word &= g.view(bits)
-    return out
+from ._common import keep_or_zero
 
 
 def _grid(out, i, nd, xp):
@@ -168,14 +155,14 @@ def scatter_windows(g, best_flat, plan: PoolPlan):
     for j, (r, sh) in enumerate(plan.offsets):
         xp.equal(best, j, out=m)
         if hits[r] == 1 and n == plan.size:  # the phase's only offset, unshifted: a plain store
-            phases[r] = where_zero(gv, m)
+            phases[r] = keep_or_zero(gv, m)
             continue
         if r not in phases:
             phases[r] = xp.zeros(plan.size, dtype=g.dtype)
         if finite:  # g * mask: -0.0 off the mask, lost in the +0.0 sums
             phases[r][sh:sh + n] += xp.multiply(gv, m)
         else:
-            phases[r][sh:sh + n] += where_zero(gv, m)
+            phases[r][sh:sh + n] += keep_or_zero(gv, m)
     gx = (xp.empty if plan.covers else xp.zeros)(plan.lead + plan.spatial, dtype=g.dtype)
     for r, (dst, src) in plan.maps.items():
         gx[src] = plan.grid(phases[r])[dst]

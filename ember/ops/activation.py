@@ -14,9 +14,9 @@ from .._mt19937 import default_generator
 from .._sampling import uniform53
 from ..backend import array_module
 from . import _op
+from ._common import keep_or_zero
 from ._op import Op
 from ._output import _cap, check_inplace, commit_inplace
-from ._pool_kernels import where_zero
 from ._util import wrap_dim
 from .elementwise import where
 from .shape import cat
@@ -195,7 +195,7 @@ class PiecewiseLinearBackward(Op):
             return (g * slope).astype(g.dtype, copy=False)
         # g * factor equals where(mask, g, g * slope) bit for bit, without where's slow branches
         if slope == 0:
-            return where_zero(g, mask)
+            return keep_or_zero(g, mask)
         if 0 < slope <= 1:
             f = xp.maximum(mask.astype(g.dtype), g.dtype.type(slope))
             return (g * f).astype(g.dtype, copy=False)
